@@ -1,0 +1,35 @@
+// The room: the one conversation every strategy delivers.
+//
+// Strategies see the room only through this interface, so the in-memory room
+// can be swapped for another (a backplane shared by several servers) without
+// touching any strategy. The room knows nothing about HTTP or strategies.
+
+import type { Draft, Message, MessagesPage } from '../wire/types.ts';
+
+export type MessageListener = (message: Message) => void;
+
+export interface Room {
+  /** What kind of room this is, for /api/stats ("memory", ...). */
+  readonly kind: string;
+  /** Store a message, give it an id and a time, then tell every subscriber. */
+  append(draft: Draft): Promise<Message>;
+  /**
+   * The messages after `cursor`, oldest first, and the cursor to ask with next.
+   * Without a cursor: the recent history. Throws CursorError for a cursor this room never gave out.
+   */
+  readAfter(cursor: string | undefined): Promise<MessagesPage>;
+  /** Be told of every new message, in order. Returns the function that stops it. */
+  subscribe(listener: MessageListener): () => void;
+  /** How many messages the room holds now. */
+  messageCount(): number;
+  /** Stop: no more appends are accepted. */
+  close(): Promise<void>;
+}
+
+/** A cursor that is malformed or out of range. The shell answers it with 400. */
+export class CursorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CursorError';
+  }
+}

@@ -1,0 +1,109 @@
+// The command line: `npm start -- [options]`. Parses flags, starts the shell,
+// prints where to point a browser, and shuts down cleanly on Ctrl-C.
+
+import { networkInterfaces } from 'node:os';
+import yargs from 'yargs/yargs';
+import { hideBin } from 'yargs/helpers';
+import { DEFAULT_STRATEGY, camelCase, strategies } from '../strategies/registry.ts';
+import { DEFAULT_MAX_BODY_BYTES } from './read-draft.ts';
+import { startShell } from './shell.ts';
+
+/** Usage errors (an unknown strategy, a bad number) exit with this code. */
+const USAGE_ERROR_EXIT = 2;
+
+const strategyNames = strategies.map((strategy) => strategy.name);
+
+let parser = yargs(hideBin(process.argv))
+  .scriptName('npm start --')
+  .usage('$0 [options]\n\nServes the pollbench chat and every strategy at once; --strategy picks the default one.')
+  .option('strategy', {
+    type: 'string',
+    default: DEFAULT_STRATEGY,
+    describe: `Default strategy: ${strategyNames.join(', ')}`,
+  })
+  .option('port', { type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' })
+  .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 to let a classroom LAN in)' })
+  .option('data-dir', { type: 'string', default: './data', describe: 'Folder for data files (the mtime strategy\'s data.txt)' })
+  .option('max-body', { type: 'number', default: DEFAULT_MAX_BODY_BYTES, describe: 'Largest accepted request body, in bytes' });
+
+const minimums = new Map<string, number>();
+for (const strategy of strategies) {
+  for (const option of strategy.options) {
+    parser = parser.option(option.flag, { type: 'number', default: option.default, describe: `[${strategy.name}] ${option.describe}` });
+    minimums.set(camelCase(option.flag), option.min ?? 0);
+  }
+}
+
+const argv = parser
+  .example('npm start', 'long polling by default, on http://127.0.0.1:3000')
+  .example('npm start -- --strategy short-poll --poll-interval 2000', 'short polling every 2 seconds')
+  .example('npm start -- --strategy long-poll-mtime', "the source document's data-file long poll")
+  .example('npm start -- --host 0.0.0.0 --port 8080', 'let a classroom join over the LAN')
+  .check((args) => {
+    if (!strategyNames.includes(args.strategy)) {
+      throw new Error(`Unknown strategy "${args.strategy}". Valid strategies: ${strategyNames.join(', ')}`);
+    }
+    for (const [key, value] of Object.entries(args)) {
+      if (typeof value !== 'number' || key.includes('-')) continue;
+      const min = minimums.get(key) ?? 0;
+      if (!Number.isFinite(value) || value < min) throw new Error(`--${kebabCase(key)} must be a number >= ${min}, got ${value}`);
+    }
+    return true;
+  })
+  .strict()
+  .help()
+  .fail((message, error) => {
+    console.error(message ?? error?.message);
+    console.error('Run with --help to see the options.');
+    process.exit(USAGE_ERROR_EXIT);
+  })
+  .parseSync();
+
+const settings: Record<string, number> = {};
+for (const strategy of strategies) {
+  for (const option of strategy.options) settings[camelCase(option.flag)] = argv[camelCase(option.flag)] as number;
+}
+
+const shell = await startShell({
+  port: argv.port,
+  host: argv.host,
+  defaultStrategy: argv.strategy,
+  dataDir: argv.dataDir,
+  maxBodyBytes: argv.maxBody,
+  settings,
+}).catch((error: Error) => {
+  console.error(`Could not start: ${error.message}`);
+  process.exit(1);
+});
+
+console.log(`pollbench is serving the chat on ${shell.url}  (default strategy: ${argv.strategy})`);
+if (argv.host === '0.0.0.0' || argv.host === '::') {
+  for (const address of lanAddresses()) console.log(`  from the classroom: http://${address}:${shell.port}`);
+}
+console.log('Press Ctrl-C to stop.');
+
+let stopping = false;
+async function shutDown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: answering held requests and shutting down...`);
+  await shell.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutDown('SIGINT'));
+process.on('SIGTERM', () => void shutDown('SIGTERM'));
+
+/** This machine's IPv4 addresses that other machines on the LAN can reach. */
+function lanAddresses(): string[] {
+  const addresses: string[] = [];
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (entry.family === 'IPv4' && !entry.internal) addresses.push(entry.address);
+    }
+  }
+  return addresses;
+}
+
+function kebabCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase());
+}

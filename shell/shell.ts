@@ -1,0 +1,181 @@
+// The HTTP shell: one node:http server that mounts every strategy.
+//
+//   /api/config                 which strategies exist, with their settings
+//   /api/stats                  what the server is doing and costing
+//   /api/<strategy>/messages    GET to receive, POST to send, the way <strategy> does it
+//   /api/messages               the same, for the default strategy
+//   /...                        the browser client (web/)
+//
+// The shell owns everything the strategies share: routing, reading and
+// checking posted messages, counting requests, turning errors into JSON,
+// and shutting down. It knows strategies only through their registry.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { MemoryRoom } from '../room/memory-room.ts';
+import { CursorError, type Room } from '../room/room.ts';
+import { defaultSettings, strategies } from '../strategies/registry.ts';
+import type { StrategyServer } from '../strategies/strategy.ts';
+import type { Config, Stats } from '../wire/types.ts';
+import { HttpError } from './http-error.ts';
+import { DEFAULT_MAX_BODY_BYTES, readDraft } from './read-draft.ts';
+import { replyJson } from './reply.ts';
+import { serveStatic, type StaticMount } from './static-files.ts';
+import { processStats } from './stats.ts';
+
+/** How long shutdown waits for answered requests to drain before cutting sockets. */
+const SHUTDOWN_GRACE_MS = 1000;
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_MOUNTS: StaticMount[] = [
+  { urlPrefix: '/results', folder: `${PROJECT_ROOT}results` },
+  { urlPrefix: '/', folder: `${PROJECT_ROOT}web` },
+];
+
+export interface ShellOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Strategy served at /api/messages and proposed first to browsers. */
+  defaultStrategy?: string;
+  dataDir?: string;
+  maxBodyBytes?: number;
+  /** Strategy options by camelCase name; missing ones take their default. */
+  settings?: Record<string, number>;
+  /** The room to serve; a fresh in-memory room if none is given. */
+  room?: Room;
+  staticMounts?: StaticMount[];
+}
+
+export interface RunningShell {
+  url: string;
+  port: number;
+  server: Server;
+  room: Room;
+  /** Answer every held request, stop listening and release everything. */
+  close(): Promise<void>;
+}
+
+interface Mounted {
+  server: StrategyServer;
+  requestsServed: number;
+}
+
+export async function startShell(options: ShellOptions = {}): Promise<RunningShell> {
+  const room = options.room ?? new MemoryRoom();
+  const dataDir = options.dataDir ?? 'data';
+  const defaultStrategy = options.defaultStrategy ?? 'long-poll';
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const mounts = options.staticMounts ?? DEFAULT_MOUNTS;
+  const settings = { ...defaultSettings(), ...options.settings };
+  const startedAt = Date.now();
+
+  const mounted = new Map<string, Mounted>();
+  for (const strategy of strategies) {
+    mounted.set(strategy.name, { server: strategy.start({ room, dataDir, settings }), requestsServed: 0 });
+  }
+  if (!mounted.has(defaultStrategy)) throw new Error(`unknown default strategy ${defaultStrategy}`);
+
+  const config: Config = {
+    defaultStrategy,
+    strategies: strategies.map((strategy) => ({
+      name: strategy.name,
+      summary: strategy.summary,
+      ...mounted.get(strategy.name)!.server.settings,
+    })),
+  };
+
+  function stats(): Stats {
+    const perStrategy: Stats['strategies'] = {};
+    for (const [name, { server, requestsServed }] of mounted) {
+      perStrategy[name] = { requestsServed, held: server.heldCount(), ...server.counters?.() };
+    }
+    return {
+      uptimeSeconds: (Date.now() - startedAt) / 1000,
+      room: { kind: room.kind, messages: room.messageCount() },
+      process: processStats(),
+      strategies: perStrategy,
+    };
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // Split by hand rather than with new URL(): a request line like "//host/x" must stay a path.
+    const [path, query = ''] = (request.url ?? '/').split('?', 2);
+    if (!path.startsWith('/api/')) {
+      allowMethods(request, 'GET, HEAD');
+      return serveStatic(request, response, path, mounts);
+    }
+    if (path === '/api/config') {
+      allowMethods(request, 'GET');
+      return replyJson(response, 200, config);
+    }
+    if (path === '/api/stats') {
+      allowMethods(request, 'GET');
+      return replyJson(response, 200, stats());
+    }
+    const name = path === '/api/messages' ? defaultStrategy : /^\/api\/([^/]+)\/messages$/.exec(path)?.[1];
+    if (name === undefined) throw new HttpError(404, `no API route ${path.slice(0, 200)}`);
+    const strategy = mounted.get(name);
+    if (!strategy) {
+      throw new HttpError(404, `unknown strategy ${JSON.stringify(name.slice(0, 60))}; known: ${[...mounted.keys()].join(', ')}`);
+    }
+    allowMethods(request, 'GET, POST');
+    response.once('finish', () => (strategy.requestsServed += 1));
+    if (request.method === 'POST') {
+      const draft = await readDraft(request, maxBodyBytes);
+      const message = await strategy.server.post(draft);
+      return replyJson(response, 201, { id: message.id, ts: message.ts });
+    }
+    const since = new URLSearchParams(query).get('since') ?? undefined;
+    await strategy.server.receive(request, response, since);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error) => replyError(response, error));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  async function close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all([...mounted.values()].map(({ server }) => server.close()));
+    server.closeIdleConnections();
+    const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(grace);
+    await room.close();
+  }
+
+  return { url, port, server, room, close };
+}
+
+function allowMethods(request: IncomingMessage, allowed: string): void {
+  const methods = allowed.split(', ');
+  if (!methods.includes(request.method ?? '')) {
+    throw new HttpError(405, `${request.method} is not allowed here; use ${methods.join(' or ')}`, { Allow: allowed });
+  }
+}
+
+/** The one place where failures become HTTP answers. */
+function replyError(response: ServerResponse, error: unknown): void {
+  let status = 500;
+  let message = 'internal error';
+  let headers: Record<string, string> = {};
+  if (error instanceof HttpError) {
+    ({ status, message, headers } = error);
+  } else if (error instanceof CursorError) {
+    status = 400;
+    message = error.message;
+  } else {
+    console.error('unexpected error while answering a request:', error);
+  }
+  // Too late for a clean answer once headers went out: cut the connection so the client sees the failure.
+  if (response.headersSent) return void response.destroy();
+  replyJson(response, status, { error: message }, headers);
+}

@@ -1,0 +1,58 @@
+// The contract every strategy implements.
+//
+// A strategy is one way of delivering the room to a browser. The shell mounts
+// every strategy at /api/<name>/messages and hands it the GETs and POSTs for
+// that path; the strategy decides whether to answer at once or to hold.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Room } from '../room/room.ts';
+import type { Draft, Message } from '../wire/types.ts';
+
+/** A number a strategy lets the user tune from the command line. */
+export interface StrategyOption {
+  /** The command-line flag, without dashes: "poll-interval". */
+  flag: string;
+  describe: string;
+  default: number;
+  /** Smallest value that makes sense (0 if not given). */
+  min?: number;
+}
+
+/** What a strategy is given when the shell starts it. */
+export interface StrategyContext {
+  room: Room;
+  /** Where a strategy may keep files (the mtime strategy's data file). */
+  dataDir: string;
+  /** Every strategy option's value, keyed by the camelCase of its flag ("pollInterval"). */
+  settings: Record<string, number>;
+}
+
+export interface Strategy {
+  /** What users type after --strategy and see in URLs: /api/<name>/messages. */
+  name: string;
+  /** One sentence for --help and /api/config. */
+  summary: string;
+  /** Command-line options of this strategy. */
+  options: StrategyOption[];
+  /** Start serving the room this way. */
+  start(context: StrategyContext): StrategyServer;
+}
+
+/** A strategy at work on one room. */
+export interface StrategyServer {
+  /** Settings a client needs to follow the protocol (e.g. how often to poll), shown in /api/config. */
+  settings: Record<string, number>;
+  /**
+   * Answer GET /api/<name>/messages, now or later. `since` is the client's
+   * cursor, undefined when it has none. Throw an HttpError to refuse.
+   */
+  receive(request: IncomingMessage, response: ServerResponse, since: string | undefined): void | Promise<void>;
+  /** Accept a message posted to /api/<name>/messages (already validated by the shell). */
+  post(draft: Draft): Promise<Message>;
+  /** Requests held open right now. */
+  heldCount(): number;
+  /** Counters of the strategy's own work for /api/stats (e.g. file checks), if it has any. */
+  counters?(): Record<string, number>;
+  /** Answer every held request and stop all timers: the server is shutting down. */
+  close(): Promise<void>;
+}

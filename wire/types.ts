@@ -1,0 +1,68 @@
+// The wire format: what travels between the browser (or the bench) and the server.
+// Both sides import these types and nothing else from each other.
+
+/** One chat message as the room stores and every strategy delivers it. */
+export interface Message {
+  /** Assigned by the room; increases with every message. */
+  id: string;
+  author: string;
+  text: string;
+  /** When the server accepted the message, in epoch milliseconds. */
+  ts: number;
+}
+
+/** What a client posts: a message before the room has given it an id and a time. */
+export interface Draft {
+  author: string;
+  text: string;
+}
+
+/** The answer to GET /api/<strategy>/messages. */
+export interface MessagesPage {
+  /** Oldest first; empty when nothing new arrived before the hold ended. */
+  messages: Message[];
+  /** Send it back as ?since= to get what comes after these messages. Opaque to clients. */
+  cursor: string;
+  /** True when messages older than the cursor were dropped from history and are gone. */
+  gap?: boolean;
+}
+
+/** The answer to POST /api/<strategy>/messages. */
+export interface Accepted {
+  id: string;
+  ts: number;
+}
+
+/** Every error the API returns. */
+export interface ErrorBody {
+  error: string;
+}
+
+/** One strategy as GET /api/config describes it. */
+export interface StrategyInfo {
+  name: string;
+  summary: string;
+  [setting: string]: unknown;
+}
+
+/** The answer to GET /api/config. */
+export interface Config {
+  defaultStrategy: string;
+  strategies: StrategyInfo[];
+}
+
+/** Per-strategy counters in GET /api/stats. */
+export interface StrategyStats {
+  /** Requests answered since the server started (held ones count when they end). */
+  requestsServed: number;
+  /** Requests the strategy is holding open right now. */
+  held: number;
+}
+
+/** The answer to GET /api/stats. */
+export interface Stats {
+  uptimeSeconds: number;
+  room: { kind: string; messages: number };
+  process: { cpuSeconds: number; cpuUserSeconds: number; cpuSystemSeconds: number; rssBytes: number; pid: number };
+  strategies: Record<string, StrategyStats>;
+}
