@@ -1,7 +1,6 @@
 // The command line: `npm start -- [options]`. Parses flags, starts the shell,
 // prints where to point a browser, and shuts down cleanly on Ctrl-C.
 
-import { networkInterfaces } from 'node:os';
 import yargs from 'yargs/yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_STRATEGY, camelCase, strategies } from '../strategies/registry.ts';
@@ -78,7 +77,7 @@ const shell = await startShell({
 
 console.log(`pollbench is serving the chat on ${shell.url}  (default strategy: ${argv.strategy})`);
 if (argv.host === '0.0.0.0' || argv.host === '::') {
-  for (const address of lanAddresses()) console.log(`  from the classroom: http://${address}:${shell.port}`);
+  for (const url of shell.joinUrls) console.log(`  from the classroom: ${url}`);
 }
 console.log('Press Ctrl-C to stop.');
 
@@ -92,17 +91,6 @@ async function shutDown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutDown('SIGINT'));
 process.on('SIGTERM', () => void shutDown('SIGTERM'));
-
-/** This machine's IPv4 addresses that other machines on the LAN can reach. */
-function lanAddresses(): string[] {
-  const addresses: string[] = [];
-  for (const entries of Object.values(networkInterfaces())) {
-    for (const entry of entries ?? []) {
-      if (entry.family === 'IPv4' && !entry.internal) addresses.push(entry.address);
-    }
-  }
-  return addresses;
-}
 
 function kebabCase(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase());

@@ -19,6 +19,7 @@ import { defaultSettings, strategies } from '../strategies/registry.ts';
 import type { StrategyServer } from '../strategies/strategy.ts';
 import type { Config, Stats } from '../wire/types.ts';
 import { HttpError } from './http-error.ts';
+import { joinUrls } from './lan-addresses.ts';
 import { DEFAULT_MAX_BODY_BYTES, readDraft } from './read-draft.ts';
 import { replyJson } from './reply.ts';
 import { serveStatic, type StaticMount } from './static-files.ts';
@@ -50,6 +51,8 @@ export interface ShellOptions {
 
 export interface RunningShell {
   url: string;
+  /** The URLs to give a class: the LAN addresses when listening on 0.0.0.0. */
+  joinUrls: string[];
   port: number;
   server: Server;
   room: Room;
@@ -79,6 +82,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
 
   const config: Config = {
     defaultStrategy,
+    joinUrls: [],
     strategies: strategies.map((strategy) => ({
       name: strategy.name,
       summary: strategy.summary,
@@ -141,6 +145,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  config.joinUrls = joinUrls(host, port, url);
 
   async function close(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -152,7 +157,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     await room.close();
   }
 
-  return { url, port, server, room, close };
+  return { url, joinUrls: config.joinUrls, port, server, room, close };
 }
 
 function allowMethods(request: IncomingMessage, allowed: string): void {

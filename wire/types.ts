@@ -48,6 +48,8 @@ export interface StrategyInfo {
 /** The answer to GET /api/config. */
 export interface Config {
   defaultStrategy: string;
+  /** URLs where other machines can open the chat (the LAN addresses when the server listens on 0.0.0.0). */
+  joinUrls: string[];
   strategies: StrategyInfo[];
 }
 
@@ -57,6 +59,8 @@ export interface StrategyStats {
   requestsServed: number;
   /** Requests the strategy is holding open right now. */
   held: number;
+  /** Counters of a strategy's own work, e.g. long-poll-mtime's fileChecks (stat calls). */
+  [counter: string]: number;
 }
 
 /** The answer to GET /api/stats. */
