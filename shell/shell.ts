@@ -4,13 +4,15 @@
 //   /api/stats                  what the server is doing and costing
 //   /api/<strategy>/messages    GET to receive, POST to send, the way <strategy> does it
 //   /api/messages               the same, for the default strategy
+//   /api/<strategy>/<route>     a strategy's own extra routes (GET), and upgrades to /api/<strategy>
 //   /...                        the browser client (web/)
 //
 // The shell owns everything the strategies share: routing, reading and
 // checking posted messages, counting requests, turning errors into JSON,
 // and shutting down. It knows strategies only through their registry.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { MemoryRoom } from '../room/memory-room.ts';
@@ -118,14 +120,17 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
       allowMethods(request, 'GET');
       return replyJson(response, 200, stats());
     }
-    const name = path === '/api/messages' ? defaultStrategy : /^\/api\/([^/]+)\/messages$/.exec(path)?.[1];
-    if (name === undefined) throw new HttpError(404, `no API route ${path.slice(0, 200)}`);
-    const strategy = mounted.get(name);
-    if (!strategy) {
-      throw new HttpError(404, `unknown strategy ${JSON.stringify(name.slice(0, 60))}; known: ${[...mounted.keys()].join(', ')}`);
+    const [name, route] = path === '/api/messages' ? [defaultStrategy, 'messages'] : strategyRoute(path);
+    const strategy = findMounted(name);
+    response.once('finish', () => (strategy.requestsServed += 1));
+    if (route !== 'messages') {
+      // A strategy's own extra routes, such as /api/sse/events.
+      const extraRoute = strategy.server.routes?.[route];
+      if (!extraRoute) throw new HttpError(404, `no API route ${path.slice(0, 200)}`);
+      allowMethods(request, 'GET');
+      return extraRoute(request, response, new URLSearchParams(query));
     }
     allowMethods(request, 'GET, POST');
-    response.once('finish', () => (strategy.requestsServed += 1));
     if (request.method === 'POST') {
       const draft = await readDraft(request, maxBodyBytes);
       const message = await strategy.server.post(draft);
@@ -135,9 +140,38 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     await strategy.server.receive(request, response, since);
   }
 
+  /** "/api/<strategy>/<route>" -> [strategy, route]; 404 for anything else under /api/. */
+  function strategyRoute(path: string): [string, string] {
+    const match = /^\/api\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+    if (!match) throw new HttpError(404, `no API route ${path.slice(0, 200)}`);
+    return [match[1], match[2] ?? ''];
+  }
+
+  function findMounted(name: string): Mounted {
+    const strategy = mounted.get(name);
+    if (!strategy) {
+      throw new HttpError(404, `unknown strategy ${JSON.stringify(name.slice(0, 60))}; known: ${[...mounted.keys()].join(', ')}`);
+    }
+    return strategy;
+  }
+
+  /** An HTTP upgrade (WebSocket) to /api/<strategy>[/...] goes to that strategy, if it takes upgrades. */
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    try {
+      const [path] = (request.url ?? '/').split('?', 1);
+      const strategy = findMounted(strategyRoute(path)[0]);
+      if (!strategy.server.upgrade) throw new HttpError(404, `${path.slice(0, 200)} does not take upgrades`);
+      strategy.server.upgrade(request, socket, head);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+  }
+
   const server = createServer((request, response) => {
     handle(request, response).catch((error) => replyError(response, error));
   });
+  server.on('upgrade', handleUpgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());

@@ -5,6 +5,7 @@
 // that path; the strategy decides whether to answer at once or to hold.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Room } from '../room/room.ts';
 import type { Draft, Message } from '../wire/types.ts';
 
@@ -51,6 +52,13 @@ export interface StrategyServer {
   post(draft: Draft): Promise<Message>;
   /** Requests held open right now. */
   heldCount(): number;
+  /**
+   * Extra GET routes under /api/<name>/, by last path segment (e.g. "events" for
+   * /api/sse/events), for strategies that need more than /messages.
+   */
+  routes?: Record<string, (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => void | Promise<void>>;
+  /** Take over an HTTP upgrade request to /api/<name>[/...] (WebSocket). */
+  upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Counters of the strategy's own work for /api/stats (e.g. file checks), if it has any. */
   counters?(): Record<string, number>;
   /** Answer every held request and stop all timers: the server is shutting down. */

@@ -52,8 +52,8 @@ describe('the HTTP shell', () => {
     expect((body as unknown as { error: string }).error).toMatch(/unknown strategy "carrier-pigeon"; known: short-poll, long-poll-mtime, long-poll/);
   });
 
-  it('answers 404 with a JSON error for an unknown API path', async () => {
-    const { status, headers, body } = await getJson<{ error: string }>(`${server.url}/api/nothing-here`);
+  it.each(['/api/short-poll/nothing-here', '/api/short-poll/messages/extra', '/api/'])('answers 404 with a JSON error for the unknown API path %s', async (path) => {
+    const { status, headers, body } = await getJson<{ error: string }>(`${server.url}${path}`);
     expect(status).toBe(404);
     expect(headers.get('content-type')).toMatch(/application\/json/);
     expect(body.error).toMatch(/no API route/);
