@@ -17,8 +17,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { MemoryRoom } from '../room/memory-room.ts';
 import { CursorError, type Room } from '../room/room.ts';
-import { defaultSettings, strategies } from '../strategies/registry.ts';
-import type { StrategyServer } from '../strategies/strategy.ts';
+import { defaultSettings, strategies as registeredStrategies } from '../strategies/registry.ts';
+import type { Strategy, StrategyServer } from '../strategies/strategy.ts';
 import type { Config, Stats } from '../wire/types.ts';
 import { HttpError } from './http-error.ts';
 import { joinUrls } from './lan-addresses.ts';
@@ -49,6 +49,8 @@ export interface ShellOptions {
   /** The room to serve; a fresh in-memory room if none is given. */
   room?: Room;
   staticMounts?: StaticMount[];
+  /** The strategies to mount; the registry's list unless a lesson checks a student's own version. */
+  strategies?: readonly Strategy[];
 }
 
 export interface RunningShell {
@@ -77,6 +79,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
   const startedAt = Date.now();
 
   const mounted = new Map<string, Mounted>();
+  const strategies = options.strategies ?? registeredStrategies;
   for (const strategy of strategies) {
     mounted.set(strategy.name, { server: strategy.start({ room, dataDir, settings }), requestsServed: 0 });
   }
