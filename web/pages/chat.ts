@@ -1,0 +1,44 @@
+// The chat page (/): one chat, its wire view, and the side panels.
+// ?strategy=<name> opens it on that strategy; switching updates the URL.
+
+import { fetchConfig } from '../api.ts';
+import { ChatPane } from '../chat-pane.ts';
+import { byId } from '../element.ts';
+import { showJoinPanel } from '../join-panel.ts';
+import { savedName, setUpLargeText, setUpNameField } from '../preferences.ts';
+import { ServerPanel } from '../server-panel.ts';
+import { pickStrategy } from '../strategy-switcher.ts';
+import { showFailure } from './failure.ts';
+
+async function main(): Promise<void> {
+  setUpLargeText(byId<HTMLInputElement>('large-text'));
+  const nameField = byId<HTMLInputElement>('name');
+  setUpNameField(nameField);
+
+  const config = await fetchConfig();
+  const root = byId('pane');
+  root.replaceChildren();
+  const strategy = pickStrategy(config.strategies, new URLSearchParams(location.search).get('strategy'), config.defaultStrategy);
+  if (!strategy) throw new Error('the server offers no strategy this page can speak');
+
+  const pane = new ChatPane(root, {
+    config,
+    key: 'chat',
+    author: () => nameField.value.trim() || savedName(),
+    onSwitch: (name) => {
+      const url = new URL(location.href);
+      url.searchParams.set('strategy', name);
+      history.replaceState(null, '', url);
+    },
+  });
+  pane.switchTo(strategy);
+  pane.focusInput();
+
+  // The server panel reads /api/stats only while it is open: a closed panel costs the server nothing.
+  const serverDetails = byId<HTMLDetailsElement>('server-details');
+  const serverPanel = new ServerPanel(byId('server-panel'));
+  serverDetails.addEventListener('toggle', () => (serverDetails.open ? serverPanel.start() : serverPanel.stop()));
+  await showJoinPanel(byId('join-panel'), config.joinUrls);
+}
+
+main().catch(showFailure);

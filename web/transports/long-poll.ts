@@ -1,0 +1,29 @@
+// Event-driven long polling: ask, and the server holds the request until a
+// message arrives (or its hold times out, answered empty); ask again at once.
+// No waiting on the client: the server does the waiting. After an error the
+// client backs off with jitter, the polling loop's default.
+// Server side: strategies/long-poll.ts.
+
+import { PollingTransport, numberSetting } from './polling-loop.ts';
+import type { Resume, TransportFactory } from './transport.ts';
+
+class LongPoll extends PollingTransport {
+  readonly strategy = 'long-poll';
+  readonly cursorIsMessageId = true;
+
+  /** The cursor is a message id: pick up right after the last one seen. */
+  protected firstCursor(resume: Resume): string | undefined {
+    return resume.afterId;
+  }
+
+  protected waitAfterAnswer(): number {
+    return 0;
+  }
+
+  protected waitingDetail(): string {
+    const holdSeconds = numberSetting(this.settings, 'holdTimeoutMs', 0) / 1000;
+    return `held by the server until news arrives${holdSeconds > 0 ? ` or ${holdSeconds} s pass` : ''}`;
+  }
+}
+
+export const longPoll: TransportFactory = (settings) => new LongPoll(settings);

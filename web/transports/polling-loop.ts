@@ -1,0 +1,140 @@
+// The loop every polling transport runs: ask with a cursor, deliver, ask again.
+//
+//   ask GET /api/<strategy>/messages?since=<cursor>
+//     answer 200  -> deliver the messages, take the new cursor,
+//                    wait waitAfterAnswer() (short-poll: the interval; long polls: nothing)
+//     anything else -> wait waitAfterFailure() (back-off with jitter, or nothing
+//                    for the document's client), with cursorAfterFailure()
+//   ...until stop().
+//
+// The three polling transports differ only in those three hooks, so each of
+// their files shows just the one idea that makes it what it is.
+
+import type { Accepted, Draft, MessagesPage } from '../../wire/types.ts';
+import { TransportBase, type Resume, type StrategySettings } from './transport.ts';
+import { NoAnswerError, errorText, postMessage, watchedFetch, type Answer } from './watched-fetch.ts';
+
+/** First wait after an error; it doubles with every further error in a row... */
+const FIRST_BACKOFF_MS = 500;
+/** ...up to this. */
+const MAX_BACKOFF_MS = 15_000;
+
+/** What went wrong with one ask: an HTTP answer other than 200, or none at all. */
+export interface Failure {
+  /** Errors in a row, this one included. */
+  inARow: number;
+  /** Undefined when the request got no answer (network error). */
+  answer?: Answer;
+  reason: string;
+}
+
+export abstract class PollingTransport extends TransportBase {
+  private running = false;
+  private readonly stopper = new AbortController();
+
+  constructor(protected readonly settings: StrategySettings) {
+    super();
+  }
+
+  /** The cursor of the first ask; undefined asks for the recent history. */
+  protected abstract firstCursor(resume: Resume): string | undefined;
+  /** Milliseconds to wait after an answer before asking again. */
+  protected abstract waitAfterAnswer(): number;
+  /** What the status line says between two answers: how this transport waits for news. */
+  protected abstract waitingDetail(): string;
+
+  /** Honest default: back off, doubling, with jitter, and honour Retry-After. */
+  protected waitAfterFailure(failure: Failure): number {
+    const retryAfterSeconds = Number(failure.answer?.headers.get('Retry-After'));
+    const base =
+      retryAfterSeconds > 0
+        ? retryAfterSeconds * 1000
+        : Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failure.inARow - 1));
+    // Jitter: thirty laptops that lost the server together must not come back in the same millisecond.
+    return base * (0.5 + Math.random() / 2);
+  }
+
+  /** Honest default: keep the cursor, except when the server refused it (400): then start over without one. */
+  protected cursorAfterFailure(cursor: string | undefined, failure: Failure): string | undefined {
+    return failure.answer?.status === 400 ? undefined : cursor;
+  }
+
+  start(resume: Resume): void {
+    this.running = true;
+    this.setStatus('connecting', `asking /api/${this.strategy}/messages`);
+    void this.loop(this.firstCursor(resume));
+  }
+
+  stop(): void {
+    this.running = false;
+    this.stopper.abort();
+    this.setStatus('stopped', 'stopped');
+  }
+
+  send(draft: Draft): Promise<Accepted> {
+    return postMessage(this.wire, this.strategy, draft);
+  }
+
+  private async loop(firstCursor: string | undefined): Promise<void> {
+    let cursor = firstCursor;
+    let inARow = 0;
+    while (this.running) {
+      const query = cursor === undefined ? '' : `?since=${encodeURIComponent(cursor)}`;
+      // A request the server will hold: say so while it is out, so a long wait reads as normal.
+      if (cursor !== undefined && inARow === 0 && this.waitAfterAnswer() === 0) this.setStatus('waiting', this.waitingDetail());
+      let answer: Answer | undefined;
+      let reason = '';
+      try {
+        answer = await watchedFetch(this.wire, 'receive', `/api/${this.strategy}/messages${query}`, { signal: this.stopper.signal });
+        if (answer.status !== 200 || !isPage(answer.body)) reason = errorText(answer);
+      } catch (error) {
+        if (!(error instanceof NoAnswerError)) throw error;
+        reason = 'no answer from the server';
+      }
+      if (!this.running) return;
+
+      if (answer && reason === '') {
+        const page = answer.body as MessagesPage;
+        inARow = 0;
+        this.deliver({ messages: page.messages, history: cursor === undefined, gap: page.gap === true, receivedAt: Date.now() });
+        cursor = page.cursor;
+        if (this.waitAfterAnswer() > 0) this.setStatus('connected', this.waitingDetail());
+        await this.pause(this.waitAfterAnswer());
+      } else {
+        inARow += 1;
+        const failure: Failure = { inARow, answer, reason };
+        const wait = this.waitAfterFailure(failure);
+        cursor = this.cursorAfterFailure(cursor, failure);
+        this.setStatus('reconnecting', `${reason}; asking again ${wait < 1 ? 'at once' : `in ${(wait / 1000).toFixed(1)} s`}`);
+        await this.pause(wait);
+      }
+    }
+  }
+
+  /** Wait, but wake at once if stop() is called. Zero still yields to the page between two asks. */
+  private pause(ms: number): Promise<void> {
+    const signal = this.stopper.signal;
+    return new Promise((resolve) => {
+      const onStop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onStop);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onStop, { once: true });
+    });
+  }
+}
+
+function isPage(body: unknown): body is MessagesPage {
+  const page = body as MessagesPage | undefined;
+  return typeof page === 'object' && page !== null && Array.isArray(page.messages) && typeof page.cursor === 'string';
+}
+
+/** A numeric setting from /api/config, or a fallback if the server did not send it. */
+export function numberSetting(settings: StrategySettings, key: string, fallback: number): number {
+  const value = settings[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
