@@ -1,0 +1,48 @@
+// `npm run lesson -- verify <n>`: load the student's copy of a lesson's
+// exercise (or the reference solution) and run that lesson's checker on it.
+
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { exercisePath, PROJECT_ROOT, type Lesson } from '../catalog.ts';
+import { checkAdaptiveDelay } from './adaptive-delay-check.ts';
+import { checkMtimeFixes } from './mtime-fixes-check.ts';
+import type { CheckOutcome, VerifyReport } from './outcome.ts';
+
+type Checker = (module: Record<string, unknown>) => Promise<{ outcomes: CheckOutcome[]; notes: string[] }>;
+
+/** The checker of each lesson that has a code exercise. */
+const CHECKERS: Record<number, Checker> = {
+  2: checkAdaptiveDelay,
+  3: checkMtimeFixes,
+};
+
+export interface VerifyOptions {
+  /** Check the reference solution instead of the student's copy. */
+  solution?: boolean;
+  /** Check this file instead (a copy the student keeps elsewhere). */
+  file?: string;
+}
+
+export function hasChecker(lesson: Lesson): boolean {
+  return lesson.exercise !== undefined && CHECKERS[lesson.number] !== undefined;
+}
+
+export async function verifyLesson(lesson: Lesson, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const checker = CHECKERS[lesson.number];
+  const file = options.file ?? exercisePath(lesson, options.solution ? 'solution' : 'exercise');
+  if (!checker || !file) throw new Error(`lesson ${lesson.number} has no code exercise to verify; its exercises are questions, answered in its teacher's note`);
+  const shownFile = relative(PROJECT_ROOT, file) || file;
+  if (!existsSync(file)) {
+    return { lesson: lesson.number, file: shownFile, outcomes: [{ check: 'the file exists', passed: false, hint: `no file at ${file}` }], notes: [] };
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    const hint = `it did not load: ${error instanceof Error ? error.message : String(error)}\nRun npx tsc --noEmit to see the error with its line.`;
+    return { lesson: lesson.number, file: shownFile, outcomes: [{ check: 'the file loads', passed: false, hint }], notes: [] };
+  }
+  const { outcomes, notes } = await checker(module);
+  return { lesson: lesson.number, file: shownFile, outcomes, notes };
+}

@@ -1,0 +1,85 @@
+// The lessons never rot: every shell command in every lesson runs here, as
+// written, against a real server. How commands are adapted to run unattended
+// (free ports, a temporary data folder, short bench runs) is explained at the
+// top of support/lesson-commands.ts; blocks marked `sh by-hand` are not run.
+// A failure names the lesson, the line of the block and the command that failed.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadLessons, readLessonMarkdown } from '../../lessons/catalog.ts';
+import { shellBlocks } from '../../lessons/markdown-blocks.ts';
+import { describeFailure, rewriteForTest, runBlock, startServerBlock, type LessonServerProcess } from './support/lesson-commands.ts';
+
+/** Room for the bench runs and the held requests some lessons time on purpose. */
+const LESSON_LIMIT_MS = 600_000;
+/** Commands a student must run by hand are allowed, but only a few in the whole course. */
+const MAX_BY_HAND_BLOCKS = 5;
+
+describe('the commands of the lessons', () => {
+  for (const lesson of loadLessons()) {
+    it(`all work as written in lessons/${lesson.file}`, async () => {
+      const failures = await runLessonCommands(lesson.file, readLessonMarkdown(lesson));
+      expect(failures, `\n${failures.join('\n\n')}\n`).toEqual([]);
+    }, LESSON_LIMIT_MS);
+  }
+
+  it('include only a few that must be run by hand', () => {
+    const byHand = loadLessons().flatMap((lesson) => shellBlocks(readLessonMarkdown(lesson)).filter((block) => block.kind === 'by-hand'));
+    expect(byHand.length).toBeLessThanOrEqual(MAX_BY_HAND_BLOCKS);
+  });
+
+  it('point commands at the server the lesson started, and keep bench runs short', () => {
+    const server = { port: 45678, command: 'npm start', stop: async () => {} };
+    const rewritten = rewriteForTest('curl -s localhost:3000/api/stats\ncat data/data.txt\nnpm run bench -- --quick --clients 10,100 --duration 5', server, '/tmp/x');
+    expect(rewritten).toBe('curl -s 127.0.0.1:45678/api/stats\ncat /tmp/x/data.txt\nnpm run bench -- --quick --clients 3 --duration 1 --out /tmp/x/bench');
+    expect(() => rewriteForTest('curl -s localhost:3000/api/stats', undefined, '/tmp/x')).toThrow(/no `sh server` block/);
+  });
+
+  it('stop a block at its first failing command, and name it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pollbench-doc-test-'));
+    try {
+      const run = await runBlock({ kind: 'run', code: 'echo first\nfalse\necho never', line: 1 }, undefined, dataDir);
+      expect(run.exitCode).toBe(1);
+      expect(run.failedCommand).toBe('false');
+      expect(run.stdout).toBe('first\n');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Run a lesson's blocks in order; returns one description per failed block. */
+async function runLessonCommands(file: string, markdown: string): Promise<string[]> {
+  const dataDir = await mkdtemp(join(tmpdir(), `pollbench-lesson-${file.slice(0, 2)}-`));
+  const failures: string[] = [];
+  let server: LessonServerProcess | undefined;
+  try {
+    for (const block of shellBlocks(markdown)) {
+      if (block.kind === 'by-hand') continue;
+      if (block.kind === 'server') {
+        await server?.stop();
+        server = undefined;
+        try {
+          server = await startServerBlock(block, dataDir);
+        } catch (error) {
+          failures.push(`lessons/${file}, server block at line ${block.line}: ${(error as Error).message}`);
+        }
+        continue;
+      }
+      let run;
+      try {
+        run = await runBlock(block, server, dataDir);
+      } catch (error) {
+        failures.push(`lessons/${file}, block at line ${block.line}: ${(error as Error).message}`);
+        continue;
+      }
+      if (run.exitCode !== 0 || run.timedOut) failures.push(describeFailure(file, block, run, server));
+    }
+  } finally {
+    await server?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return failures;
+}

@@ -1,0 +1,153 @@
+// Runs a lesson's shell blocks the way a student would, against a real server.
+//
+// How a lesson's commands are made to run unattended, in three rules:
+//   1. A `sh server` block (npm start ..., npm run lesson -- N) is started as
+//      written plus `--port 0 --data-dir <a temporary folder>`; the server
+//      prints the URL it listens on, and the block's process group is stopped
+//      (SIGINT) when the next server block starts or the lesson ends.
+//   2. In every other block, `localhost:3000` becomes that server's address
+//      and `data/` becomes its data folder, so `cat data/data.txt` reads the
+//      file the server writes.
+//   3. Long commands are shortened: `npm run bench` gets a handful of clients,
+//      one-second phases and a temporary --out folder (the committed results
+//      stay untouched); `npm run lesson -- verify N` checks the reference
+//      solution (the starting copy fails on purpose: verify.test.ts checks that).
+// Each block runs in bash with `set -e -o pipefail`, bounded in time; when a
+// command fails, bash prints it (an ERR trap), so a failure names the command.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { PROJECT_ROOT } from '../../../lessons/catalog.ts';
+import type { ShellBlock } from '../../../lessons/markdown-blocks.ts';
+
+/** The longest a server may take to print its address. */
+const SERVER_START_LIMIT_MS = 30_000;
+/** The longest one block may run (a bench block gets longer). */
+const BLOCK_LIMIT_MS = 60_000;
+const BENCH_BLOCK_LIMIT_MS = 180_000;
+const STOP_GRACE_MS = 5_000;
+/** What a failure report keeps of a command's output. */
+const OUTPUT_TAIL_CHARS = 1500;
+
+export interface BlockRun {
+  exitCode: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  /** The command bash reported as failing, if any. */
+  failedCommand?: string;
+}
+
+export interface LessonServerProcess {
+  port: number;
+  command: string;
+  stop(): Promise<void>;
+}
+
+/** Start a `sh server` block's command on a free port; resolves once it prints where it listens. */
+export async function startServerBlock(block: ShellBlock, dataDir: string): Promise<LessonServerProcess> {
+  const command = block.code.trim();
+  const separator = command.includes(' -- ') ? '' : ' --';
+  const child = spawnGroup(`exec ${command}${separator} --port 0 --data-dir ${dataDir}`);
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const giveUp = setTimeout(() => reject(new Error(`"${command}" did not print its address within ${SERVER_START_LIMIT_MS} ms:\n${tail(output)}`)), SERVER_START_LIMIT_MS);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = / on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (listening) {
+        clearTimeout(giveUp);
+        resolve(Number(listening[1]));
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(giveUp);
+      reject(new Error(`"${command}" exited with code ${code} before it served anything:\n${tail(output)}`));
+    });
+  });
+  return { port, command, stop: () => stopGroup(child) };
+}
+
+/** Run one block with the rewrites above; never rejects, reports what happened. */
+export async function runBlock(block: ShellBlock, server: LessonServerProcess | undefined, dataDir: string): Promise<BlockRun> {
+  const code = rewriteForTest(block.code, server, dataDir);
+  const benchDir = `${dataDir}/bench`;
+  await mkdir(benchDir, { recursive: true });
+  const script = ['set -e -o pipefail', `trap 'echo "doc-test: this command failed: $BASH_COMMAND" >&2' ERR`, code].join('\n');
+  const child = spawnGroup(script);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const limitMs = /npm run bench/.test(code) ? BENCH_BLOCK_LIMIT_MS : BLOCK_LIMIT_MS;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void stopGroup(child);
+  }, limitMs);
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  clearTimeout(timer);
+  signalGroup(child.pid!, 'SIGKILL'); // background jobs a block left behind
+  const failedCommand = /doc-test: this command failed: (.*)/.exec(stderr)?.[1];
+  return { exitCode, timedOut, stdout, stderr, failedCommand };
+}
+
+/** Rules 2 and 3 of the header. Throws if the block needs a server and none was started before it. */
+export function rewriteForTest(code: string, server: LessonServerProcess | undefined, dataDir: string): string {
+  if (/(localhost|127\.0\.0\.1):3000/.test(code) && !server) {
+    throw new Error('this block talks to localhost:3000, but no `sh server` block comes before it in the lesson');
+  }
+  let rewritten = code.replace(/(localhost|127\.0\.0\.1):3000/g, `127.0.0.1:${server?.port ?? 3000}`);
+  rewritten = rewritten.replace(/(^|[\s"'(])data\//g, `$1${dataDir}/`);
+  return rewritten
+    .split('\n')
+    .map((line) => {
+      if (/^\s*npm run bench\b/.test(line)) {
+        const kept = line.replace(/\s--(clients|duration|out)(=|\s+)\S+/g, '');
+        return `${kept}${kept.includes(' -- ') ? '' : ' --'} --clients 3 --duration 1 --out ${dataDir}/bench`;
+      }
+      if (/^\s*npm run lesson -- verify \d+\s*$/.test(line)) return `${line.trimEnd()} --solution`;
+      return line;
+    })
+    .join('\n');
+}
+
+export function describeFailure(file: string, block: ShellBlock, run: BlockRun, server: LessonServerProcess | undefined): string {
+  const what = run.timedOut ? 'did not finish in time' : `exited with code ${run.exitCode}`;
+  return [
+    `lessons/${file}, block at line ${block.line} ${what}${server ? ` (server: ${server.command})` : ''}`,
+    `  failed command: ${run.failedCommand ?? '(see the output)'}`,
+    `  stderr: ${tail(run.stderr).replaceAll('\n', '\n          ')}`,
+    `  stdout: ${tail(run.stdout).replaceAll('\n', '\n          ')}`,
+  ].join('\n');
+}
+
+/** bash in its own process group, in the project folder, so the whole group can be stopped. */
+function spawnGroup(script: string): ChildProcess {
+  return spawn('bash', ['-c', script], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+}
+
+/** SIGINT to the group (servers answer held requests and exit), then SIGKILL if it lingers. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  signalGroup(child.pid, 'SIGINT');
+  const lingering = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(lingering);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone: nothing left to stop.
+  }
+}
+
+function tail(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > OUTPUT_TAIL_CHARS ? `...${trimmed.slice(-OUTPUT_TAIL_CHARS)}` : trimmed || '(nothing)';
+}
