@@ -1,10 +1,12 @@
 // The chat page (/): one chat, its wire view, and the side panels.
 // ?strategy=<name> opens it on that strategy; switching updates the URL.
+// ?lesson=<n> opens the Lessons panel on that lesson.
 
 import { fetchConfig } from '../api.ts';
 import { ChatPane } from '../chat-pane.ts';
 import { byId } from '../element.ts';
 import { showJoinPanel } from '../join-panel.ts';
+import { setUpLessonsPanel } from '../lessons-panel.ts';
 import { savedName, setUpLargeText, setUpNameField } from '../preferences.ts';
 import { ServerPanel } from '../server-panel.ts';
 import { pickStrategy } from '../strategy-switcher.ts';
@@ -14,6 +16,8 @@ async function main(): Promise<void> {
   setUpLargeText(byId<HTMLInputElement>('large-text'));
   const nameField = byId<HTMLInputElement>('name');
   setUpNameField(nameField);
+  // The lessons need nothing from the chat: they open even if the chat cannot start.
+  setUpLessonsPanel(byId<HTMLDetailsElement>('lessons-details'), byId('lessons-panel'));
 
   const config = await fetchConfig();
   const root = byId('pane');

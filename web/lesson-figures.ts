@@ -1,0 +1,61 @@
+// Measured figures in a lesson, filled in from the committed bench run
+// (/results/latest.json) the way the command line fills them: see
+// lessons/bench-figures.ts for the {{bench: ...}} markers.
+
+import { BENCH_MARKER, formatFigure, lookUpFigure, MissingFigure } from '../lessons/bench-figures.ts';
+
+/** What a marker shows when there is no bench run to read. */
+export const NO_BENCH_RUN = '(run npm run bench)';
+/** What a marker shows when the run does not hold its figure (a strategy it did not measure). */
+export const NOT_MEASURED = '(not in the latest bench run)';
+
+/** The bench results, or the note every marker shows instead. */
+export type BenchResults = { results: unknown } | { unavailable: string };
+
+export async function fetchBenchResults(): Promise<BenchResults> {
+  let response: Response;
+  try {
+    response = await fetch('/results/latest.json');
+  } catch {
+    return { unavailable: '(the bench results could not be fetched)' };
+  }
+  if (response.status === 404) return { unavailable: NO_BENCH_RUN };
+  if (!response.ok) return { unavailable: `(the bench results answered ${response.status})` };
+  try {
+    return { results: await response.json() };
+  } catch {
+    return { unavailable: '(results/latest.json is not valid JSON)' };
+  }
+}
+
+/**
+ * Replace each marker with its figure inside <span class="bench-figure">, or
+ * with a note saying why there is none: a lesson still reads when the bench
+ * has not been run on this clone. The span is HTML inside the Markdown, so it
+ * goes through the sanitizer with the rest of the lesson.
+ */
+export function fillBenchFigures(markdown: string, bench: BenchResults): string {
+  return markdown.replace(BENCH_MARKER, (_marker, path: string) => {
+    const title = escapeHtml(`from results/latest.json: ${path}`);
+    const figure = figureFor(path, bench);
+    const className = figure === undefined ? 'bench-figure missing' : 'bench-figure';
+    const text = figure ?? ('unavailable' in bench ? bench.unavailable : NOT_MEASURED);
+    return `<span class="${className}" title="${title}">${escapeHtml(text)}</span>`;
+  });
+}
+
+function figureFor(path: string, bench: BenchResults): string | undefined {
+  if (!('results' in bench)) return undefined;
+  try {
+    return formatFigure(lookUpFigure(bench.results, path));
+  } catch (error) {
+    if (error instanceof MissingFigure) return undefined;
+    throw error;
+  }
+}
+
+/** Also escapes "|", which would split a Markdown table cell the marker sits in. */
+function escapeHtml(text: string): string {
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' };
+  return text.replace(/[&<>"'|]/g, (character) => entities[character]);
+}
