@@ -24,6 +24,20 @@ export interface Room {
   messageCount(): number;
   /** Stop: no more appends are accepted. */
   close(): Promise<void>;
+  /** Whether the room's backing service is reachable, for /api/stats; rooms that need none leave it out. */
+  health?(): RoomHealth;
+  /**
+   * Be told when the room becomes unreachable (its Redis went away), so requests held open can be
+   * answered now (503: back off) instead of waiting through the outage. Rooms that cannot fail leave it out.
+   */
+  onUnavailable?(listener: (error: RoomUnavailableError) => void): () => void;
+}
+
+/** What /api/stats shows of a room that lives in another service (Redis). */
+export interface RoomHealth {
+  /** True when appends and reads can succeed right now. */
+  ok: boolean;
+  [detail: string]: string | number | boolean;
 }
 
 /** A cursor that is malformed or out of range. The shell answers it with 400. */
@@ -31,5 +45,16 @@ export class CursorError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CursorError';
+  }
+}
+
+/**
+ * The room cannot be reached right now (its Redis is down): try again later.
+ * The shell answers it with 503, so clients back off instead of giving up.
+ */
+export class RoomUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RoomUnavailableError';
   }
 }

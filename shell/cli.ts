@@ -4,11 +4,20 @@
 import yargs from 'yargs/yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_STRATEGY, camelCase, strategies } from '../strategies/registry.ts';
+import { DEFAULT_HISTORY_LIMIT } from '../room/memory-room.ts';
+import { openRoom } from '../room/open-room.ts';
+import { DEFAULT_MAX_HELD } from './held-budget.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './read-draft.ts';
-import { startShell } from './shell.ts';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, startShell } from './shell.ts';
 
 /** Usage errors (an unknown strategy, a bad number) exit with this code. */
 const USAGE_ERROR_EXIT = 2;
+/** If shutting down hangs past this, exit anyway: a stop must not need a second Ctrl-C. */
+const SHUTDOWN_DEADLINE_MS = 1800;
+/** Exit code when the deadline had to cut shutdown short. */
+const FORCED_EXIT = 1;
+/** Flags that must be at least 1 (a zero limit or timeout would refuse everything). */
+const POSITIVE_FLAGS = new Set(['maxBody', 'maxHeld', 'history', 'headersTimeout', 'requestTimeout']);
 
 const strategyNames = strategies.map((strategy) => strategy.name);
 
@@ -22,8 +31,14 @@ let parser = yargs(hideBin(process.argv))
   })
   .option('port', { type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' })
   .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 to let a classroom LAN in)' })
-  .option('data-dir', { type: 'string', default: './data', describe: 'Folder for data files (the mtime strategy\'s data.txt)' })
-  .option('max-body', { type: 'number', default: DEFAULT_MAX_BODY_BYTES, describe: 'Largest accepted request body, in bytes' });
+  .option('data-dir', { type: 'string', default: './data', describe: 'Folder for data files: the message log (messages.jsonl) and the mtime strategy\'s data.txt' })
+  .option('max-body', { type: 'number', default: DEFAULT_MAX_BODY_BYTES, describe: 'Largest accepted request body, in bytes' })
+  .option('history', { type: 'number', default: DEFAULT_HISTORY_LIMIT, describe: 'Messages kept in memory; an older cursor gets what is left and "gap": true' })
+  .option('max-held', { type: 'number', default: DEFAULT_MAX_HELD, describe: 'Requests held open at once, all strategies together; beyond it, 503 with Retry-After' })
+  .option('headers-timeout', { type: 'number', default: DEFAULT_HEADERS_TIMEOUT_MS, describe: 'Milliseconds a client has to send its request headers' })
+  .option('request-timeout', { type: 'number', default: DEFAULT_REQUEST_TIMEOUT_MS, describe: 'Milliseconds a client has to send its whole request, body included' })
+  .option('cors', { type: 'string', describe: 'One origin (e.g. http://127.0.0.1:8080) whose pages may call the API; off if not given' })
+  .option('room', { type: 'string', describe: 'Where the conversation lives: memory (the default) or a redis:// URL that several servers share, e.g. redis://127.0.0.1:6379' });
 
 const minimums = new Map<string, number>();
 for (const strategy of strategies) {
@@ -44,7 +59,7 @@ const argv = parser
     }
     for (const [key, value] of Object.entries(args)) {
       if (typeof value !== 'number' || key.includes('-')) continue;
-      const min = minimums.get(key) ?? 0;
+      const min = minimums.get(key) ?? (POSITIVE_FLAGS.has(key) ? 1 : 0);
       if (!Number.isFinite(value) || value < min) throw new Error(`--${kebabCase(key)} must be a number >= ${min}, got ${value}`);
     }
     return true;
@@ -63,12 +78,23 @@ for (const strategy of strategies) {
   for (const option of strategy.options) settings[camelCase(option.flag)] = argv[camelCase(option.flag)] as number;
 }
 
+const room = await openRoom(argv.room).catch((error: Error) => {
+  console.error(`Could not open the room: ${error.message}`);
+  process.exit(1);
+});
+
 const shell = await startShell({
+  room,
   port: argv.port,
   host: argv.host,
   defaultStrategy: argv.strategy,
   dataDir: argv.dataDir,
   maxBodyBytes: argv.maxBody,
+  historyLimit: argv.history,
+  maxHeld: argv.maxHeld,
+  headersTimeoutMs: argv.headersTimeout,
+  requestTimeoutMs: argv.requestTimeout,
+  corsOrigin: argv.cors,
   settings,
 }).catch((error: Error) => {
   console.error(`Could not start: ${error.message}`);
@@ -85,7 +111,11 @@ let stopping = false;
 async function shutDown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: answering held requests and shutting down...`);
+  console.log(`\n${signal}: answering held requests, writing the log and shutting down...`);
+  setTimeout(() => {
+    console.error(`still shutting down after ${SHUTDOWN_DEADLINE_MS} ms: exiting anyway`);
+    process.exit(FORCED_EXIT);
+  }, SHUTDOWN_DEADLINE_MS).unref();
   await shell.close();
   process.exit(0);
 }

@@ -9,17 +9,20 @@
 //
 // The shell owns everything the strategies share: routing, reading and
 // checking posted messages, counting requests, turning errors into JSON,
+// the limits that keep it standing (held requests, slow clients, CORS),
 // and shutting down. It knows strategies only through their registry.
 
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { MemoryRoom } from '../room/memory-room.ts';
-import { CursorError, type Room } from '../room/room.ts';
+import { DEFAULT_HISTORY_LIMIT, openPersistentMemoryRoom } from '../room/memory-room.ts';
+import { CursorError, RoomUnavailableError, type Room } from '../room/room.ts';
 import { defaultSettings, strategies as registeredStrategies } from '../strategies/registry.ts';
 import type { Strategy, StrategyServer } from '../strategies/strategy.ts';
 import type { Config, Stats } from '../wire/types.ts';
+import { applyCors } from './cors.ts';
+import { CountingHeldBudget, DEFAULT_MAX_HELD } from './held-budget.ts';
 import { HttpError } from './http-error.ts';
 import { joinUrls } from './lan-addresses.ts';
 import { DEFAULT_MAX_BODY_BYTES, readDraft } from './read-draft.ts';
@@ -29,10 +32,17 @@ import { processStats } from './stats.ts';
 
 /** How long shutdown waits for answered requests to drain before cutting sockets. */
 const SHUTDOWN_GRACE_MS = 1000;
+/** A client must send its request headers within this time (slowloris)... */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** ...and its whole request, body included, within this one. Held answers are not limited by it. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Node checks those two timeouts this often at most. */
+const MAX_TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_MOUNTS: StaticMount[] = [
   { urlPrefix: '/results', folder: `${PROJECT_ROOT}results` },
+  { urlPrefix: '/lessons', folder: `${PROJECT_ROOT}lessons` },
   { urlPrefix: '/', folder: `${PROJECT_ROOT}web` },
 ];
 
@@ -46,8 +56,18 @@ export interface ShellOptions {
   maxBodyBytes?: number;
   /** Strategy options by camelCase name; missing ones take their default. */
   settings?: Record<string, number>;
-  /** The room to serve; a fresh in-memory room if none is given. */
+  /** The room to serve; if none is given, an in-memory room kept in `dataDir`/messages.jsonl. */
   room?: Room;
+  /** Messages the built-in room keeps in memory; older cursors get a gap (--history). */
+  historyLimit?: number;
+  /** Requests held open at once, across all strategies; beyond it, 503 (--max-held). */
+  maxHeld?: number;
+  /** Milliseconds a client has to send its headers (--headers-timeout). */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client has to send its whole request (--request-timeout). */
+  requestTimeoutMs?: number;
+  /** The one other origin whose pages may call the API (--cors); none if not given. */
+  corsOrigin?: string;
   staticMounts?: StaticMount[];
   /** The strategies to mount; the registry's list unless a lesson checks a student's own version. */
   strategies?: readonly Strategy[];
@@ -70,8 +90,9 @@ interface Mounted {
 }
 
 export async function startShell(options: ShellOptions = {}): Promise<RunningShell> {
-  const room = options.room ?? new MemoryRoom();
   const dataDir = options.dataDir ?? 'data';
+  const room = options.room ?? (await openPersistentMemoryRoom(dataDir, options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
+  const heldBudget = new CountingHeldBudget(options.maxHeld ?? DEFAULT_MAX_HELD);
   const defaultStrategy = options.defaultStrategy ?? 'long-poll';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const mounts = options.staticMounts ?? DEFAULT_MOUNTS;
@@ -81,7 +102,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
   const mounted = new Map<string, Mounted>();
   const strategies = options.strategies ?? registeredStrategies;
   for (const strategy of strategies) {
-    mounted.set(strategy.name, { server: strategy.start({ room, dataDir, settings }), requestsServed: 0 });
+    mounted.set(strategy.name, { server: strategy.start({ room, dataDir, settings, heldBudget }), requestsServed: 0 });
   }
   if (!mounted.has(defaultStrategy)) throw new Error(`unknown default strategy ${defaultStrategy}`);
 
@@ -102,7 +123,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     }
     return {
       uptimeSeconds: (Date.now() - startedAt) / 1000,
-      room: { kind: room.kind, messages: room.messageCount() },
+      room: { kind: room.kind, messages: room.messageCount(), health: (room as Room).health?.() },
       process: processStats(),
       strategies: perStrategy,
     };
@@ -111,6 +132,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // Split by hand rather than with new URL(): a request line like "//host/x" must stay a path.
     const [path, query = ''] = (request.url ?? '/').split('?', 2);
+    if (path.startsWith('/api/') && applyCors(request, response, options.corsOrigin)) return;
     if (!path.startsWith('/api/')) {
       allowMethods(request, 'GET, HEAD');
       return serveStatic(request, response, path, mounts);
@@ -167,18 +189,31 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
       strategy.server.upgrade(request, socket, head);
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const headers = error instanceof HttpError ? Object.entries(error.headers).map(([name, value]) => `${name}: ${value}\r\n`) : [];
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.join('')}Connection: close\r\nContent-Length: 0\r\n\r\n`);
     }
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error) => replyError(response, error));
-  });
+  // Slow clients (slowloris) cannot pin a socket: headers and whole requests have deadlines.
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(headersTimeout, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  const server = createServer(
+    { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(MAX_TIMEOUT_CHECK_INTERVAL_MS, headersTimeout / 4) },
+    (request, response) => {
+      handle(request, response).catch((error) => replyError(response, error));
+    },
+  );
   server.on('upgrade', handleUpgrade);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await Promise.all([...mounted.values()].map(({ server }) => server.close()));
+    await room.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -206,6 +241,8 @@ function allowMethods(request: IncomingMessage, allowed: string): void {
 
 /** The one place where failures become HTTP answers. */
 function replyError(response: ServerResponse, error: unknown): void {
+  // The client is gone (it aborted while we read its body): there is nobody left to answer, and nothing went wrong here.
+  if (response.destroyed) return;
   let status = 500;
   let message = 'internal error';
   let headers: Record<string, string> = {};
@@ -214,6 +251,8 @@ function replyError(response: ServerResponse, error: unknown): void {
   } else if (error instanceof CursorError) {
     status = 400;
     message = error.message;
+  } else if (error instanceof RoomUnavailableError) {
+    [status, message, headers] = [503, error.message, { 'Retry-After': '1' }]; // the room's Redis is down: back off, retry
   } else {
     console.error('unexpected error while answering a request:', error);
   }

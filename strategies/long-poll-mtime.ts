@@ -31,7 +31,9 @@
 //
 // To chat in the same room as the other strategies, every message the room
 // accepts is written to the file, overwriting the one before, just as if
-// each poster had run the document's POST branch.
+// each poster had run the document's POST branch. Like every holding
+// strategy, each waiting request takes a slot of the server's held budget
+// (--max-held); the optional hold timeout is jittered by ±10%.
 
 import { mkdirSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -42,7 +44,8 @@ import { HttpError } from '../shell/http-error.ts';
 import { replyJson } from '../shell/reply.ts';
 import type { Room } from '../room/room.ts';
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
-import type { Strategy, StrategyContext, StrategyServer } from './strategy.ts';
+import { jitteredHoldMs } from './hold-jitter.ts';
+import type { HeldBudget, Strategy, StrategyContext, StrategyServer } from './strategy.ts';
 
 const DATA_FILE = 'data.txt';
 /** An mtime cursor is epoch milliseconds; more digits than this is not one. */
@@ -66,6 +69,7 @@ class DataFileWatch implements StrategyServer {
   private readonly checkEveryMs: number;
   private readonly resolutionMs: number;
   private readonly holdTimeoutMs: number;
+  private readonly heldBudget: HeldBudget;
   /** Responses whose loop is running, with their cursor; the loop removes its own when it ends. */
   private readonly waiting = new Map<ServerResponse, string>();
   /** Writes are chained so the file always ends up holding the newest message. */
@@ -73,8 +77,9 @@ class DataFileWatch implements StrategyServer {
   private fileChecks = 0;
   private readonly unsubscribe: () => void;
 
-  constructor({ room, dataDir, settings }: StrategyContext) {
+  constructor({ room, dataDir, settings, heldBudget }: StrategyContext) {
     this.room = room;
+    this.heldBudget = heldBudget;
     mkdirSync(dataDir, { recursive: true });
     this.dataFile = join(dataDir, DATA_FILE);
     this.checkEveryMs = settings.mtimeCheckMs;
@@ -103,7 +108,8 @@ class DataFileWatch implements StrategyServer {
     if (since === undefined) return replyJson(response, 200, await this.readDataFile(await this.modifiedTime()));
 
     const lastModified = parseMtimeCursor(since);
-    const giveUpAt = this.holdTimeoutMs > 0 ? Date.now() + this.holdTimeoutMs : Infinity;
+    const giveUpAt = this.holdTimeoutMs > 0 ? Date.now() + jitteredHoldMs(this.holdTimeoutMs) : Infinity;
+    this.heldBudget.hold(); // throws 503 when the server holds its limit
     this.waiting.set(response, since);
     try {
       let currentModified = await this.modifiedTime();
@@ -117,6 +123,7 @@ class DataFileWatch implements StrategyServer {
       replyJson(response, 200, await this.readDataFile(currentModified));
     } finally {
       this.waiting.delete(response);
+      this.heldBudget.release();
     }
   }
 

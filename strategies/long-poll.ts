@@ -15,23 +15,29 @@
 // client that was waiting at the same cursor; then one write per client.
 // Nothing is lost: a message posted while a client is between two requests
 // is simply newer than its cursor, so the next request is answered at once.
+// Each parked request takes a slot of the server-wide held budget
+// (--max-held) and gives it back however it ends; hold timeouts are
+// jittered so clients parked together do not all return together.
 
 import type { ServerResponse } from 'node:http';
 import { replyJson, replyJsonToAll } from '../shell/reply.ts';
 import type { Room } from '../room/room.ts';
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
-import type { Strategy, StrategyServer } from './strategy.ts';
+import { HOLD_JITTER, jitteredHoldMs } from './hold-jitter.ts';
+import type { HeldBudget, Strategy, StrategyServer } from './strategy.ts';
 
-/** One timer sweeps expired holds at most this often; no request gets a timer of its own. */
-const MAX_SWEEP_INTERVAL_MS = 1000;
-/** ...and at least this often, so a short hold timeout is still honoured closely. */
+/** One timer sweeps expired holds, no more often than this; no request gets a timer of its own. */
 const MIN_SWEEP_INTERVAL_MS = 10;
+/** ...and at least this often, so jittered deadlines end in many small batches, not a few big ones. */
+const MAX_SWEEP_INTERVAL_MS = 250;
+/** Sweeps per jitter band (20% of the hold timeout): the finer, the smoother clients return. */
+const SWEEPS_PER_JITTER_BAND = 20;
 
 export const longPoll: Strategy = {
   name: 'long-poll',
   summary: 'The server parks each request until a message arrives or the hold times out.',
   options: [{ flag: 'hold-timeout', describe: 'Milliseconds a long-poll request is held before it is answered empty', default: 25_000, min: 1 }],
-  start: ({ room, settings }) => new ParkedRequests(room, settings.holdTimeout),
+  start: ({ room, settings, heldBudget }) => new ParkedRequests(room, settings.holdTimeout, heldBudget),
 };
 
 /** A request waiting for the room to move past `cursor`. */
@@ -50,18 +56,23 @@ class ParkedRequests implements StrategyServer {
   private messagesSeen = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
+  private readonly stopWatchingOutages: () => void;
   // One listener shared by every parked response (`this` is the response), rather than a new closure per request.
   private readonly forgetOnClose: (this: ServerResponse) => void;
 
   constructor(
     private readonly room: Room,
     private readonly holdTimeoutMs: number,
+    private readonly heldBudget: HeldBudget,
   ) {
     this.settings = { holdTimeoutMs };
-    this.unsubscribe = room.subscribe((message) => this.onMessage(message));
+    this.unsubscribe = room.subscribe(() => this.onMessage());
+    // A room that lost its backend (Redis): wake everyone now, their read fails and they get a 503 to back off on.
+    this.stopWatchingOutages = room.onUnavailable?.(() => this.wakeEveryone()) ?? (() => {});
     const parked = this.parked;
     this.forgetOnClose = function (this: ServerResponse) {
-      parked.delete(this);
+      // Still parked means nobody answered it: the client left (abort, socket error).
+      if (parked.delete(this)) heldBudget.release();
     };
   }
 
@@ -86,22 +97,31 @@ class ParkedRequests implements StrategyServer {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    this.stopWatchingOutages();
     this.stopSweeping();
     for (const [response, { cursor }] of this.parked) {
       replyJson(response, 200, { messages: [], cursor }, { Connection: 'close' });
+      this.heldBudget.release();
     }
     this.parked.clear();
   }
 
   private park(response: ServerResponse, cursor: string): void {
-    this.parked.set(response, { cursor, deadline: Date.now() + this.holdTimeoutMs });
+    // The client may have left while we read the room: its 'close' has fired already and would never free the slot.
+    if (response.destroyed) return;
+    this.heldBudget.hold(); // throws 503 when the server holds its limit
+    this.parked.set(response, { cursor, deadline: Date.now() + jitteredHoldMs(this.holdTimeoutMs) });
     response.once('close', this.forgetOnClose);
     this.startSweeping();
   }
 
-  /** Wake every parked request: one read and one serialization per distinct cursor. */
-  private onMessage(_message: Message): void {
+  private onMessage(): void {
     this.messagesSeen += 1;
+    this.wakeEveryone();
+  }
+
+  /** Wake every parked request: one read and one serialization per distinct cursor. */
+  private wakeEveryone(): void {
     if (this.parked.size === 0) return;
     const byCursor = new Map<string, ServerResponse[]>();
     for (const [response, { cursor }] of this.parked) {
@@ -123,6 +143,7 @@ class ParkedRequests implements StrategyServer {
       replyJsonToAll(responses, 503, Buffer.from(JSON.stringify({ error: `could not read the room: ${String(error)}` })));
     } finally {
       this.waking -= responses.length;
+      for (let i = 0; i < responses.length; i++) this.heldBudget.release();
     }
   }
 
@@ -132,6 +153,7 @@ class ParkedRequests implements StrategyServer {
     for (const [response, { cursor, deadline }] of this.parked) {
       if (deadline > now) continue;
       this.parked.delete(response);
+      this.heldBudget.release();
       replyJson(response, 200, { messages: [], cursor });
     }
     if (this.parked.size === 0) this.stopSweeping();
@@ -139,7 +161,8 @@ class ParkedRequests implements StrategyServer {
 
   private startSweeping(): void {
     if (this.sweepTimer) return;
-    const interval = Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, this.holdTimeoutMs / 10));
+    const band = 2 * HOLD_JITTER * this.holdTimeoutMs;
+    const interval = Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, band / SWEEPS_PER_JITTER_BAND));
     this.sweepTimer = setInterval(() => this.sweep(), interval);
   }
 

@@ -26,6 +26,22 @@ export interface StrategyContext {
   dataDir: string;
   /** Every strategy option's value, keyed by the camelCase of its flag ("pollInterval"). */
   settings: Record<string, number>;
+  /** The server-wide limit on held requests, shared by every strategy that holds (--max-held). */
+  heldBudget: HeldBudget;
+}
+
+/**
+ * Slots for held requests (or open push connections), counted across all
+ * strategies. Take one before holding; give it back however the holding ends
+ * (answer, hold timeout, client abort, socket error, shutdown).
+ */
+export interface HeldBudget {
+  /** Take a slot; false when the server already holds its maximum. */
+  tryHold(): boolean;
+  /** Take a slot, or throw the 503 (with Retry-After) that the shell answers with. */
+  hold(): void;
+  /** Give a slot back: exactly once for every slot taken. */
+  release(): void;
 }
 
 export interface Strategy {

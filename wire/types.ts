@@ -66,7 +66,8 @@ export interface StrategyStats {
 /** The answer to GET /api/stats. */
 export interface Stats {
   uptimeSeconds: number;
-  room: { kind: string; messages: number };
+  /** `health` only for a room kept in another service (Redis): whether it is reachable, and details. */
+  room: { kind: string; messages: number; health?: { ok: boolean; [detail: string]: string | number | boolean } };
   process: { cpuSeconds: number; cpuUserSeconds: number; cpuSystemSeconds: number; rssBytes: number; pid: number };
   strategies: Record<string, StrategyStats>;
 }
