@@ -5,9 +5,11 @@
 import { longPoll } from './long-poll.ts';
 import { longPollMtime } from './long-poll-mtime.ts';
 import { shortPoll } from './short-poll.ts';
+import { sse } from './sse.ts';
 import type { Strategy } from './strategy.ts';
+import { websocket } from './websocket.ts';
 
-export const strategies: readonly Strategy[] = [shortPoll, longPollMtime, longPoll];
+export const strategies: readonly Strategy[] = [shortPoll, longPollMtime, longPoll, sse, websocket];
 
 export const DEFAULT_STRATEGY = longPoll.name;
 

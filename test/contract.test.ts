@@ -15,6 +15,10 @@ const contenders: Contender[] = [
   { strategy: 'short-poll', holds: false },
   { strategy: 'long-poll-mtime', holds: true },
   { strategy: 'long-poll', holds: true },
+  // The push strategies deliver over their own stream or socket (test/push/); their GET /messages
+  // is the plain catch-up read a client makes before it connects, so it answers at once like short-poll.
+  { strategy: 'sse', holds: false },
+  { strategy: 'websocket', holds: false },
 ];
 
 describe.each(contenders)('the $strategy strategy', ({ strategy, holds }) => {

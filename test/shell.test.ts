@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config, Stats } from '../wire/types.ts';
 import { getJson, post, receive, startTestServer, type TestServer } from './support/server.ts';
 
+/** Every strategy, in the order the course teaches them. */
+const TEACHING_ORDER = ['short-poll', 'long-poll-mtime', 'long-poll', 'sse', 'websocket'];
+
 describe('the HTTP shell', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -16,7 +19,7 @@ describe('the HTTP shell', () => {
     const { status, body } = await getJson<Config>(`${server.url}/api/config`);
     expect(status).toBe(200);
     expect(body.defaultStrategy).toBe('short-poll');
-    expect(body.strategies.map((strategy) => strategy.name)).toEqual(['short-poll', 'long-poll-mtime', 'long-poll']);
+    expect(body.strategies.map((strategy) => strategy.name)).toEqual(TEACHING_ORDER);
     for (const strategy of body.strategies) expect(strategy.summary).toEqual(expect.any(String));
   });
 
@@ -36,7 +39,7 @@ describe('the HTTP shell', () => {
   it('reports requests, held requests, the room and the process in /api/stats', async () => {
     const { status, body } = await getJson<Stats>(`${server.url}/api/stats`);
     expect(status).toBe(200);
-    expect(Object.keys(body.strategies)).toEqual(['short-poll', 'long-poll-mtime', 'long-poll']);
+    expect(Object.keys(body.strategies)).toEqual(TEACHING_ORDER);
     for (const counters of Object.values(body.strategies)) {
       expect(counters).toMatchObject({ requestsServed: expect.any(Number), held: expect.any(Number) });
     }
@@ -49,7 +52,7 @@ describe('the HTTP shell', () => {
   it('answers 404 with a JSON error naming the known strategies for an unknown one', async () => {
     const { status, body } = await receive(server, 'carrier-pigeon');
     expect(status).toBe(404);
-    expect((body as unknown as { error: string }).error).toMatch(/unknown strategy "carrier-pigeon"; known: short-poll, long-poll-mtime, long-poll/);
+    expect((body as unknown as { error: string }).error).toMatch(/unknown strategy "carrier-pigeon"; known: short-poll, long-poll-mtime, long-poll, sse, websocket/);
   });
 
   it.each(['/api/short-poll/nothing-here', '/api/short-poll/messages/extra', '/api/'])('answers 404 with a JSON error for the unknown API path %s', async (path) => {
