@@ -35,8 +35,8 @@ interface Entry {
   bytes: number;
   messages: number;
   lane: number;
-  /** Times of data events on a stream. */
-  ticks: number[];
+  /** The events or frames on a stream: when, and which way (a WebSocket's posts go out on it). */
+  ticks: { at: number; direction: 'in' | 'out' }[];
 }
 
 interface Counters {
@@ -115,7 +115,7 @@ export class WireView {
     const entry = this.byId.get(event.id);
     if (!entry) return;
     if (event.type === 'data') {
-      entry.ticks.push(event.at);
+      entry.ticks.push({ at: event.at, direction: event.direction });
       if (event.direction === 'in') this.countAnswer(entry, event.bytes, event.messages);
       return;
     }
@@ -193,9 +193,9 @@ export class WireView {
       bar.style.width = `${Math.max(0.4, percent(end - Math.max(entry.start, from)))}%`;
       bar.style.top = `${entry.lane * (100 / LANES)}%`;
       for (const tick of entry.ticks) {
-        if (tick < from) continue;
-        const mark = element('span', 'tick');
-        mark.style.left = `${((tick - Math.max(entry.start, from)) / Math.max(1, end - Math.max(entry.start, from))) * 100}%`;
+        if (tick.at < from) continue;
+        const mark = element('span', `tick ${tick.direction}`);
+        mark.style.left = `${((tick.at - Math.max(entry.start, from)) / Math.max(1, end - Math.max(entry.start, from))) * 100}%`;
         bar.append(mark);
       }
       bars.push(bar);

@@ -5,12 +5,16 @@
 import { longPoll } from './long-poll.ts';
 import { longPollMtime } from './long-poll-mtime.ts';
 import { shortPoll } from './short-poll.ts';
+import { serverSentEvents } from './sse.ts';
 import type { TransportFactory } from './transport.ts';
+import { webSocket } from './websocket.ts';
 
 export const transports: Record<string, TransportFactory> = {
   'short-poll': shortPoll,
   'long-poll-mtime': longPollMtime,
   'long-poll': longPoll,
+  sse: serverSentEvents,
+  websocket: webSocket,
 };
 
 export function hasTransport(strategy: string): boolean {
