@@ -91,7 +91,7 @@ interface Mounted {
 
 export async function startShell(options: ShellOptions = {}): Promise<RunningShell> {
   const dataDir = options.dataDir ?? 'data';
-  const room = options.room ?? (await openPersistentMemoryRoom(dataDir, options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
+  const room: Room = options.room ?? (await openPersistentMemoryRoom(dataDir, options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
   const heldBudget = new CountingHeldBudget(options.maxHeld ?? DEFAULT_MAX_HELD);
   const defaultStrategy = options.defaultStrategy ?? 'long-poll';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -123,7 +123,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     }
     return {
       uptimeSeconds: (Date.now() - startedAt) / 1000,
-      room: { kind: room.kind, messages: room.messageCount(), health: (room as Room).health?.() },
+      room: { kind: room.kind, messages: room.messageCount(), health: room.health?.() },
       process: processStats(),
       strategies: perStrategy,
     };
@@ -252,7 +252,10 @@ function replyError(response: ServerResponse, error: unknown): void {
     status = 400;
     message = error.message;
   } else if (error instanceof RoomUnavailableError) {
-    [status, message, headers] = [503, error.message, { 'Retry-After': '1' }]; // the room's Redis is down: back off, retry
+    // The room's backend (Redis) is down: tell the client to back off and retry.
+    status = 503;
+    message = error.message;
+    headers = { 'Retry-After': '1' };
   } else {
     console.error('unexpected error while answering a request:', error);
   }

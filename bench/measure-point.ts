@@ -1,0 +1,234 @@
+// One point of the bench: one strategy, one number of clients, on a fresh
+// server process.
+//
+//   start server -> connect N clients -> idle phase -> chat phase -> stop
+//                   (wait until all        (no messages:    (warm-up, then one
+//                    are connected          what waiting     publisher at R/s,
+//                    and held)              costs)           then drain)
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config, MessagesPage } from '../wire/types.ts';
+import { clientProtocols } from './clients/registry.ts';
+import type { RunningClients } from './clients/client-protocol.ts';
+import { DeliveryLog, MEASURED_AUTHOR } from './delivery-log.ts';
+import { heldNow, PhaseMeter } from './phase-meter.ts';
+import { requestJson } from './plain-http.ts';
+import * as proc from './proc-readings.ts';
+import { publish } from './publisher.ts';
+import type { ChatPhase, IdlePhase, PointResult } from './result-types.ts';
+import { startServerProcess } from './server-process.ts';
+
+/** File descriptors the bench needs besides one per client (stdio, publisher, stats, node itself). */
+const SPARE_FILE_DESCRIPTORS = 100;
+/** How long clients get to connect (and be held): a base, plus a little per client. */
+const CONNECT_BASE_MS = 10_000;
+const CONNECT_PER_CLIENT_MS = 2;
+/** Messages posted before measuring, so the server's hot path is compiled when it counts. */
+const WARM_UP_MESSAGES = 3;
+const WARM_UP_AUTHOR = 'bench-warm-up';
+/**
+ * After the last message, how long stragglers may take to arrive before they
+ * count as lost: this, plus the strategy's poll interval if it has one.
+ */
+const DRAIN_BASE_MS = 1_500;
+const CHECK_EVERY_MS = 50;
+/** Below this many held connections, RSS per connection is mostly garbage-collector noise: not reported. */
+const MIN_HELD_FOR_RSS_PER_CONNECTION = 1000;
+/** A publisher below this share of its asked rate is reported: the server was slow to accept posts. */
+const RATE_SHORTFALL = 0.9;
+
+export interface PointPlan {
+  strategy: string;
+  clients: number;
+  /** 0 skips the phase. */
+  idleSeconds: number;
+  chatSeconds: number;
+  messagesPerSecond: number;
+  serverArguments: string[];
+  /** taskset CPU list for the server, or null to leave it unpinned. */
+  serverCpus: string | null;
+  /** Flags for the server's node (e.g. --cpu-prof). */
+  serverNodeArguments?: string[];
+}
+
+export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => void): Promise<PointResult> {
+  const protocol = clientProtocols[plan.strategy];
+  if (!protocol) throw new Error(`the bench has no simulated client for strategy "${plan.strategy}" (see bench/clients/registry.ts)`);
+  const result: PointResult = {
+    strategy: plan.strategy,
+    clients: plan.clients,
+    reached: true,
+    notes: [],
+    server: { startupMs: NaN, baselineRssBytes: NaN, peakRssBytes: NaN },
+    repeats: 1,
+  };
+  const ownLimit = await proc.openFilesLimit();
+  if (ownLimit !== null && plan.clients + SPARE_FILE_DESCRIPTORS > ownLimit) {
+    return notReached(result, `${plan.clients} clients need more open files than the bench may have (${ownLimit}): raise the hard limit (ulimit -Hn)`);
+  }
+
+  onPhase('starting server');
+  const server = await startServerProcess([...plan.serverArguments, '--strategy', plan.strategy], plan.serverCpus, plan.serverNodeArguments);
+  let clients: RunningClients | undefined;
+  try {
+    result.server.startupMs = server.startupMs;
+    const serverLimit = await proc.openFilesLimit(server.pid);
+    if (serverLimit !== null && plan.clients + SPARE_FILE_DESCRIPTORS > serverLimit) {
+      return notReached(result, `the server may open only ${serverLimit} files, too few for ${plan.clients} clients`);
+    }
+    const settings = await strategySettings(server.url, plan.strategy);
+    const startCursor = (await getJson<MessagesPage>(`${server.url}/api/${plan.strategy}/messages`)).cursor;
+    result.server.baselineRssBytes = (await proc.memory(server.pid)).rssBytes;
+
+    const drainLimitMs = DRAIN_BASE_MS + Number(settings.pollIntervalMs ?? 0);
+    let log: DeliveryLog | undefined;
+    onPhase('connecting');
+    clients = protocol.start({
+      url: server.url,
+      strategy: plan.strategy,
+      clients: plan.clients,
+      startCursor,
+      settings,
+      timeoutSeconds: clientTimeoutSeconds(settings, plan),
+      onMessages: (client, messages, receivedAtMs) => log?.record(client, messages, receivedAtMs),
+    });
+    const connected = await waitUntilConnected(server, plan, protocol.holds);
+    if (connected) result.notes.push(connected);
+
+    if (plan.idleSeconds > 0) {
+      onPhase('idle');
+      const meter = new PhaseMeter(server, plan.strategy, clients);
+      await meter.start();
+      await sleep(plan.idleSeconds * 1000);
+      const cost = await meter.finish();
+      const held = cost.heldConnections.last;
+      const idle: IdlePhase = {
+        ...cost,
+        rssPerHeldConnectionBytes: held >= MIN_HELD_FOR_RSS_PER_CONNECTION ? (cost.rssBytes - result.server.baselineRssBytes) / held : null,
+      };
+      result.idle = idle;
+    }
+
+    if (plan.chatSeconds > 0) {
+      onPhase('warm-up');
+      const warmUp = new DeliveryLog(plan.clients, WARM_UP_MESSAGES, WARM_UP_AUTHOR);
+      log = warmUp;
+      await publish({
+        url: server.url,
+        strategy: plan.strategy,
+        author: WARM_UP_AUTHOR,
+        count: WARM_UP_MESSAGES,
+        perSecond: plan.messagesPerSecond,
+        onPublished: (sequence) => warmUp.notePublished(sequence),
+      });
+      // Let the warm-up's deliveries finish, so they are not billed to the measured phase.
+      await waitFor(() => warmUp.complete(), drainLimitMs);
+      onPhase('chat');
+      const planned = Math.max(1, Math.round(plan.chatSeconds * plan.messagesPerSecond));
+      const deliveries = new DeliveryLog(plan.clients, planned);
+      log = deliveries;
+      const meter = new PhaseMeter(server, plan.strategy, clients);
+      await meter.start();
+      const publishStartedAt = performance.now();
+      await publish({
+        url: server.url,
+        strategy: plan.strategy,
+        author: MEASURED_AUTHOR,
+        count: planned,
+        perSecond: plan.messagesPerSecond,
+        onPublished: (sequence) => deliveries.notePublished(sequence),
+      });
+      const publishSeconds = (performance.now() - publishStartedAt) / 1000;
+      // n messages 1/rate apart span (n - 1)/rate seconds, plus the last post's own time.
+      const messagesPerSecondAchieved = planned > 1 ? (planned - 1) / publishSeconds : plan.messagesPerSecond;
+      if (messagesPerSecondAchieved < RATE_SHORTFALL * plan.messagesPerSecond) {
+        result.notes.push(
+          `the publisher reached ${messagesPerSecondAchieved.toFixed(2)} of ${plan.messagesPerSecond} messages/s: the server took that long to accept each post`,
+        );
+      }
+      const drained = await waitFor(() => deliveries.complete(), drainLimitMs);
+      const cost = await meter.finish();
+      const delivered = deliveries.summary();
+      const chat: ChatPhase = {
+        ...cost,
+        messagesPerSecond: plan.messagesPerSecond,
+        messagesPerSecondAchieved,
+        ...delivered,
+        serverCpuMicrosecondsPerDeliveredMessage:
+          delivered.deliveriesReceived > 0 ? (cost.serverCpuSeconds * 1e6) / delivered.deliveriesReceived : null,
+      };
+      result.chat = chat;
+      if (!drained) result.notes.push(`${delivered.lost} deliveries had not arrived ${drainLimitMs} ms after the last message: counted as lost`);
+    }
+    for (const phase of [result.idle, result.chat]) {
+      if (phase?.loadGeneratorWasTheLimit) {
+        result.notes.push(`the bench used ${phase.benchCpuPercentOfCore.toFixed(0)}% of its core: the load generator, not the server, may have been the limit`);
+        break;
+      }
+    }
+    result.server.peakRssBytes = (await proc.memory(server.pid)).peakRssBytes;
+    return result;
+  } catch (error) {
+    // If the server died, that is the story, not the error a client saw because of it.
+    throw new Error(server.unexpectedExit() ?? (error as Error).message);
+  } finally {
+    await clients?.stop();
+    await server.stop();
+  }
+}
+
+/**
+ * Wait until every client has a connection and, for strategies that hold,
+ * until the server holds every client's request. Returns why not, or undefined.
+ */
+async function waitUntilConnected(server: { url: string; port: number }, plan: PointPlan, holds: boolean): Promise<string | undefined> {
+  const limitMs = CONNECT_BASE_MS + plan.clients * CONNECT_PER_CLIENT_MS;
+  let sockets = 0;
+  let held = 0;
+  const allThere = async () => {
+    sockets = await proc.establishedSockets(server.port);
+    if (sockets < plan.clients) return false;
+    if (!holds) return true;
+    held = await heldNow(server.url, plan.strategy);
+    return held >= plan.clients;
+  };
+  if (await waitFor(allThere, limitMs, 200)) return undefined;
+  return holds && sockets >= plan.clients
+    ? `only ${held} of ${plan.clients} requests were held after ${limitMs} ms`
+    : `only ${sockets} of ${plan.clients} connections were established after ${limitMs} ms`;
+}
+
+/** Long enough that only a request stuck for good counts as a timeout. */
+function clientTimeoutSeconds(settings: Record<string, unknown>, plan: PointPlan): number {
+  const holdMs = Number(settings.holdTimeoutMs ?? 0);
+  const phasesSeconds = plan.idleSeconds + plan.chatSeconds + 60;
+  return holdMs > 0 ? holdMs / 1000 + 10 : phasesSeconds;
+}
+
+async function strategySettings(url: string, strategy: string): Promise<Record<string, unknown>> {
+  const config = await getJson<Config>(`${url}/api/config`);
+  const entry = config.strategies.find((candidate) => candidate.name === strategy);
+  if (!entry) throw new Error(`the server does not serve strategy "${strategy}"; it serves ${config.strategies.map((s) => s.name).join(', ')}`);
+  return entry;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const { status, body } = await requestJson<T>('GET', url);
+  if (status !== 200) throw new Error(`GET ${url} answered ${status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, limitMs: number, everyMs = CHECK_EVERY_MS): Promise<boolean> {
+  const giveUpAt = performance.now() + limitMs;
+  while (!(await condition())) {
+    if (performance.now() > giveUpAt) return false;
+    await sleep(everyMs);
+  }
+  return true;
+}
+
+function notReached(result: PointResult, why: string): PointResult {
+  result.reached = false;
+  result.notes.push(why);
+  return result;
+}

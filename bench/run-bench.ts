@@ -1,0 +1,113 @@
+// The bench as a function: every strategy, at every number of clients, on
+// the same workload, each point on a fresh server. bench/cli.ts is the
+// command-line face of this; tests and scripts may call it directly.
+
+import { loadavg } from 'node:os';
+import { combineRuns, median, minimum } from './percentiles.ts';
+import { describeCommit, describeMachine, pinLoadAndChooseServerCores } from './machine.ts';
+import { measurePoint } from './measure-point.ts';
+import type { BenchResults, PointResult } from './result-types.ts';
+
+export interface BenchPlan {
+  command: string;
+  workload: 'idle' | 'chat' | 'sweep';
+  strategies: string[];
+  clients: number[];
+  idleSeconds: number;
+  chatSeconds: number;
+  messagesPerSecond: number;
+  repeat: number;
+  /** Extra flags for every server (e.g. --hold-timeout 25000). */
+  serverArguments: string[];
+  /** Flags for every server's node (e.g. --cpu-prof). */
+  serverNodeArguments?: string[];
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  strategy: string;
+  clients: number;
+  phase: string;
+}
+
+export async function runBench(plan: BenchPlan, onProgress: (progress: Progress) => void = () => {}): Promise<BenchResults> {
+  const startedAt = new Date().toISOString();
+  const pinning = pinLoadAndChooseServerCores();
+  const machine = await describeMachine();
+  const { commit, uncommittedChanges } = describeCommit();
+  const points: PointResult[] = [];
+  const total = plan.strategies.length * plan.clients.length * plan.repeat;
+  let done = 0;
+
+  for (const strategy of plan.strategies) {
+    for (const clients of plan.clients) {
+      const runs: PointResult[] = [];
+      for (let repeat = 0; repeat < plan.repeat; repeat++) {
+        const run = await measurePoint(
+          {
+            strategy,
+            clients,
+            idleSeconds: plan.workload === 'chat' ? 0 : plan.idleSeconds,
+            chatSeconds: plan.workload === 'idle' ? 0 : plan.chatSeconds,
+            messagesPerSecond: plan.messagesPerSecond,
+            serverArguments: plan.serverArguments,
+            serverCpus: pinning.serverCpus,
+            serverNodeArguments: plan.serverNodeArguments,
+          },
+          (phase) => onProgress({ done, total, strategy, clients, phase }),
+        ).catch((error: Error): PointResult => ({
+          strategy,
+          clients,
+          reached: false,
+          notes: [`failed: ${error.message}`],
+          server: { startupMs: NaN, baselineRssBytes: NaN, peakRssBytes: NaN },
+          repeats: 1,
+        }));
+        runs.push(run);
+        done += 1;
+        onProgress({ done, total, strategy, clients, phase: run.reached ? 'done' : 'not reached' });
+      }
+      points.push(combineRepeats(runs));
+    }
+  }
+
+  return {
+    format: 'pollbench-bench-results/1',
+    command: plan.command,
+    settings: {
+      workload: plan.workload,
+      strategies: plan.strategies,
+      clients: plan.clients,
+      idleSeconds: plan.idleSeconds,
+      chatSeconds: plan.chatSeconds,
+      messagesPerSecond: plan.messagesPerSecond,
+      repeat: plan.repeat,
+      serverArguments: plan.serverArguments,
+    },
+    machine,
+    commit,
+    uncommittedChanges,
+    pinning,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    loadAverageAtEnd: loadavg(),
+    points,
+  };
+}
+
+/** One run stands for itself; several become their median, with the minimum of each figure beside it. */
+function combineRepeats(runs: PointResult[]): PointResult {
+  if (runs.length === 1) return runs[0];
+  const measured = runs.filter((run) => run.reached && (run.chat !== undefined || run.idle !== undefined));
+  const usable = measured.length > 0 ? measured : runs;
+  const combined = combineRuns(usable, median);
+  const least = combineRuns(usable, minimum);
+  return {
+    ...combined,
+    reached: runs.every((run) => run.reached),
+    notes: [...new Set(runs.flatMap((run) => run.notes))],
+    repeats: usable.length,
+    minimum: { idle: least.idle, chat: least.chat },
+  };
+}
