@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, MessagesPage } from '../wire/types.ts';
 import { clientProtocols } from './clients/registry.ts';
-import type { RunningClients } from './clients/client-protocol.ts';
+import type { RunningClients, Traffic } from './clients/client-protocol.ts';
 import { DeliveryLog, MEASURED_AUTHOR } from './delivery-log.ts';
 import { heldNow, PhaseMeter } from './phase-meter.ts';
 import { requestJson } from './plain-http.ts';
@@ -93,7 +93,7 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
       onMessages: (client, messages, receivedAtMs) => log?.record(client, messages, receivedAtMs),
     });
     const connected = await waitUntilConnected(server, plan, protocol.holds);
-    if (connected) result.notes.push(connected);
+    if (connected) result.notes.push(`${connected}${whatClientsSaw(clients.traffic())}`);
 
     if (plan.idleSeconds > 0) {
       onPhase('idle');
@@ -196,6 +196,13 @@ async function waitUntilConnected(server: { url: string; port: number }, plan: P
   return holds && sockets >= plan.clients
     ? `only ${held} of ${plan.clients} requests were held after ${limitMs} ms`
     : `only ${sockets} of ${plan.clients} connections were established after ${limitMs} ms`;
+}
+
+/** Why clients went missing, as far as they know: refusals (a 503 from a full --max-held), errors, timeouts. */
+function whatClientsSaw(traffic: Traffic): string {
+  const seen = [[traffic.non2xx, 'non-2xx answers'], [traffic.errors, 'connection errors'], [traffic.timeouts, 'timeouts']] as const;
+  const counted = seen.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  return counted.length > 0 ? ` (the clients saw ${counted.join(', ')})` : '';
 }
 
 /** Long enough that only a request stuck for good counts as a timeout. */

@@ -1,6 +1,6 @@
 // The bench, run for real and briefly: a handful of clients per strategy,
 // one-second phases, into a temporary folder. Checks what it writes, and
-// that the event-driven long poll lost nothing. No figure is asserted on:
+// that the event-driven long poll, SSE and WebSocket lost nothing. No figure is asserted on:
 // speed is what the bench reports, not what a test can promise.
 
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../bench/result-types.ts';
 
-const STRATEGIES = ['short-poll', 'long-poll-mtime', 'long-poll'];
+const STRATEGIES = ['short-poll', 'long-poll-mtime', 'long-poll', 'sse', 'websocket'];
+/** Strategies that push over one long-lived stream or socket: after connecting, their clients send no requests. */
+const PUSH = ['sse', 'websocket'];
+/** Strategies that must deliver every message exactly once. */
+const LOSSLESS = ['long-poll', ...PUSH];
 const CLIENTS = 5;
 const RUN_LIMIT_MS = 120_000;
 
@@ -64,7 +68,7 @@ describe('npm run bench, briefly, with a handful of clients per strategy', () =>
       expect(point.chat?.deliveriesExpected).toBe(point.chat!.messagesPublished * CLIENTS);
       expect(point.chat?.deliveriesReceived).toBeGreaterThan(0);
       expect(point.chat?.deliveryLatencyMs.samples).toBe(point.chat?.deliveriesReceived);
-      expect(point.chat?.requestsPerSecond).toBeGreaterThan(0);
+      if (!PUSH.includes(point.strategy)) expect(point.chat?.requestsPerSecond).toBeGreaterThan(0);
     }
   });
 
@@ -76,11 +80,21 @@ describe('npm run bench, briefly, with a handful of clients per strategy', () =>
     expect(byStrategy.get('short-poll')?.idle?.requestsPerSecond).toBeGreaterThan(0);
   });
 
-  it('finds that long-poll lost and duplicated nothing', () => {
-    const longPoll = results.points.find((point) => point.strategy === 'long-poll')!;
-    expect(longPoll.chat?.lost).toBe(0);
-    expect(longPoll.chat?.duplicates).toBe(0);
-    expect(longPoll.chat?.deliveriesReceived).toBe(longPoll.chat?.deliveriesExpected);
+  it('sees every SSE stream and WebSocket held while idle, with no request sent and no error', () => {
+    for (const strategy of PUSH) {
+      const idle = results.points.find((point) => point.strategy === strategy)?.idle;
+      expect(idle?.heldConnections.last, strategy).toBe(CLIENTS);
+      expect(idle?.establishedSockets, strategy).toBeGreaterThanOrEqual(CLIENTS);
+      expect(idle?.requestsPerSecond, strategy).toBe(0);
+      expect([idle?.errors, idle?.timeouts, idle?.non2xx], strategy).toEqual([0, 0, 0]);
+    }
+  });
+
+  it.each(LOSSLESS)('finds that %s lost and duplicated nothing', (strategy) => {
+    const chat = results.points.find((point) => point.strategy === strategy)?.chat;
+    expect(chat?.lost).toBe(0);
+    expect(chat?.duplicates).toBe(0);
+    expect(chat?.deliveriesReceived).toBe(chat?.deliveriesExpected);
   });
 });
 

@@ -12,8 +12,8 @@ declare global {
   }
 }
 
-/** One colour per strategy, in the order they appear in the run. */
-const PALETTE = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#e8590c', '#0c8599'];
+/** One colour per strategy, in the order they appear in the run; no two alike, so five strategies stay apart. */
+const PALETTE = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#343a40', '#0c8599'];
 
 type Figure = (point: PointResult) => number | null | undefined;
 
