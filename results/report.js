@@ -1,7 +1,7 @@
 "use strict";
 (() => {
   // bench/report/report-page.ts
-  var PALETTE = ["#d9480f", "#1971c2", "#2f9e44", "#9c36b5", "#e8590c", "#0c8599"];
+  var PALETTE = ["#d9480f", "#1971c2", "#2f9e44", "#9c36b5", "#343a40", "#0c8599"];
   function draw(results) {
     describeConditions(results);
     const strategies = [...new Set(results.points.map((point) => point.strategy))];
