@@ -13,8 +13,10 @@ import { summaryTable } from './summary-table.ts';
 const USAGE_ERROR_EXIT = 2;
 const FULL = { clients: '10,100,1000,5000', duration: 8 };
 /** --quick: the whole run in under a minute, for a class. */
-const QUICK = { clients: '10,100', duration: 1.5 };
+const QUICK = { clients: '10,100', duration: 1 };
 const knownStrategies = Object.keys(clientProtocols);
+/** --servers: one server on its memory room, or two sharing a private Redis room (scale-out). */
+const SERVER_COUNTS = [1, 2];
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')
@@ -24,6 +26,11 @@ const argv = yargs(hideBin(process.argv))
   )
   .option('strategies', { type: 'string', default: knownStrategies.join(','), describe: 'Comma-separated strategies to measure' })
   .option('clients', { type: 'string', describe: `Comma-separated numbers of simulated clients [default: ${FULL.clients}; ${QUICK.clients} with --quick]` })
+  .option('servers', {
+    type: 'string',
+    default: '1',
+    describe: 'Comma-separated numbers of servers per point: 1 (one server, memory room) and/or 2 (two servers sharing a private redis-server; needs Debian\'s redis-server)',
+  })
   .option('workload', {
     choices: ['idle', 'chat', 'sweep'] as const,
     default: 'sweep' as const,
@@ -41,12 +48,19 @@ const argv = yargs(hideBin(process.argv))
   .example('npm run bench', 'the full sweep: 10, 100, 1000 and 5000 clients, under 10 minutes')
   .example('npm run bench -- --strategies long-poll --clients 1000,5000,10000 --repeat 3', 'the long-poll fan-out targets, median of 3')
   .example('npm run bench -- --workload idle --clients 5000', 'what 5000 waiting clients cost, per strategy')
+  .example('npm run bench -- --strategies long-poll,sse --clients 100,1000 --servers 1,2', 'one server against two sharing Redis (scale-out)')
   .check((args) => {
     for (const name of String(args.strategies).split(',')) {
       if (!knownStrategies.includes(name)) throw new Error(`Unknown strategy "${name}". The bench has clients for: ${knownStrategies.join(', ')}`);
     }
     for (const count of parseList(args.clients ?? FULL.clients)) {
       if (!Number.isInteger(count) || count < 1) throw new Error(`--clients must list whole numbers above 0, got "${args.clients}"`);
+    }
+    for (const count of parseList(args.servers)) {
+      if (!SERVER_COUNTS.includes(count)) throw new Error(`--servers must list ${SERVER_COUNTS.join(' or ')}, got "${args.servers}"`);
+    }
+    if (/(^|\s)--room\b/.test(String(args.serverArgs))) {
+      throw new Error('--server-args must not choose the room: the bench gives one server its memory room and several a private Redis room');
     }
     if (args.duration !== undefined && !(args.duration > 0)) throw new Error(`--duration must be above 0 seconds, got ${args.duration}`);
     if (!(args.rate > 0)) throw new Error(`--rate must be above 0 messages per second, got ${args.rate}`);
@@ -72,6 +86,7 @@ const results = await runBench(
     workload: argv.workload,
     strategies: argv.strategies.split(','),
     clients: parseList(argv.clients ?? defaults.clients),
+    servers: [...new Set(parseList(argv.servers))],
     idleSeconds: duration,
     chatSeconds: duration,
     messagesPerSecond: argv.rate,
@@ -85,6 +100,7 @@ process.stderr.write(process.stderr.isTTY ? '\r\x1b[K' : '');
 
 console.log(`\n${summaryTable(results)}\n`);
 console.log(`pinning: ${results.pinning.note}`);
+if (results.scaleOutCaveat) console.log(`caveat:  ${results.scaleOutCaveat}`);
 const dated = await writeResultFiles(results, outDir);
 const report = await writeReport(results, outDir);
 console.log(`results: ${relative('.', dated)} and ${relative('.', join(outDir, 'latest.json'))}`);

@@ -1,22 +1,25 @@
 // One point of the bench: one strategy, one number of clients, on a fresh
-// server process.
+// server process (or, for a scale-out point, several fresh servers sharing a
+// fresh Redis room, with the clients spread evenly over them).
 //
-//   start server -> connect N clients -> idle phase -> chat phase -> stop
-//                   (wait until all        (no messages:    (warm-up, then one
-//                    are connected          what waiting     publisher at R/s,
-//                    and held)              costs)           then drain)
+//   start server(s) -> connect N clients -> idle phase -> chat phase -> stop
+//                      (wait until all        (no messages:    (warm-up, then one
+//                       are connected          what waiting     publisher at R/s,
+//                       and held)              costs)           then drain)
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, MessagesPage } from '../wire/types.ts';
 import { clientProtocols } from './clients/registry.ts';
 import type { RunningClients, Traffic } from './clients/client-protocol.ts';
+import { shareClients, startSpreadClients } from './clients/spread-clients.ts';
 import { DeliveryLog, MEASURED_AUTHOR } from './delivery-log.ts';
-import { heldNow, PhaseMeter } from './phase-meter.ts';
+import { heldNow, PhaseMeter, type MeteredServer } from './phase-meter.ts';
 import { requestJson } from './plain-http.ts';
 import * as proc from './proc-readings.ts';
 import { publish } from './publisher.ts';
-import type { ChatPhase, IdlePhase, PointResult } from './result-types.ts';
-import { startServerProcess } from './server-process.ts';
+import { redisServerVersion } from './redis-server.ts';
+import type { ChatPhase, IdlePhase, PhaseCost, PointResult } from './result-types.ts';
+import { PUBLISHER_SERVER, startServerGroup } from './server-group.ts';
 
 /** File descriptors the bench needs besides one per client (stdio, publisher, stats, node itself). */
 const SPARE_FILE_DESCRIPTORS = 100;
@@ -40,6 +43,8 @@ const RATE_SHORTFALL = 0.9;
 export interface PointPlan {
   strategy: string;
   clients: number;
+  /** 1: one server on its memory room; more: that many servers sharing a private Redis room. */
+  servers: number;
   /** 0 skips the phase. */
   idleSeconds: number;
   chatSeconds: number;
@@ -57,6 +62,8 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
   const result: PointResult = {
     strategy: plan.strategy,
     clients: plan.clients,
+    servers: plan.servers,
+    room: plan.servers > 1 ? 'redis' : 'memory',
     reached: true,
     notes: [],
     server: { startupMs: NaN, baselineRssBytes: NaN, peakRssBytes: NaN },
@@ -67,37 +74,66 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
     return notReached(result, `${plan.clients} clients need more open files than the bench may have (${ownLimit}): raise the hard limit (ulimit -Hn)`);
   }
 
-  onPhase('starting server');
-  const server = await startServerProcess([...plan.serverArguments, '--strategy', plan.strategy], plan.serverCpus, plan.serverNodeArguments);
+  if (plan.servers > 1 && redisServerVersion() === null) {
+    // The bench's way to report a point it cannot measure; the rest of the run goes on.
+    return notReached(result, 'could not be reached: redis-server not installed (apt-get install -y redis-server)');
+  }
+
+  onPhase(plan.servers > 1 ? `starting redis-server and ${plan.servers} servers` : 'starting server');
+  const group = await startServerGroup({
+    servers: plan.servers,
+    serverArguments: [...plan.serverArguments, '--strategy', plan.strategy],
+    serverCpus: plan.serverCpus,
+    serverNodeArguments: plan.serverNodeArguments,
+  });
+  const shares = shareClients(plan.clients, plan.servers);
+  const servers: MeteredServer[] = group.servers.map((server, index) => ({
+    url: server.url,
+    pid: server.pid,
+    port: server.port,
+    clients: shares[index],
+    takesPosts: index === PUBLISHER_SERVER,
+  }));
+  const postTo = servers[PUBLISHER_SERVER].url;
+  if (group.placement) result.scaleOut = { ...group.placement, clientsPerServer: shares };
   let clients: RunningClients | undefined;
   try {
-    result.server.startupMs = server.startupMs;
-    const serverLimit = await proc.openFilesLimit(server.pid);
-    if (serverLimit !== null && plan.clients + SPARE_FILE_DESCRIPTORS > serverLimit) {
-      return notReached(result, `the server may open only ${serverLimit} files, too few for ${plan.clients} clients`);
+    for (const server of servers) {
+      const serverLimit = await proc.openFilesLimit(server.pid);
+      if (serverLimit !== null && server.clients + SPARE_FILE_DESCRIPTORS > serverLimit) {
+        return notReached(result, `the server may open only ${serverLimit} files, too few for ${server.clients} clients`);
+      }
     }
-    const settings = await strategySettings(server.url, plan.strategy);
-    const startCursor = (await getJson<MessagesPage>(`${server.url}/api/${plan.strategy}/messages`)).cursor;
-    result.server.baselineRssBytes = (await proc.memory(server.pid)).rssBytes;
+    const settings = await strategySettings(postTo, plan.strategy);
+    // One cursor for every client: with a Redis room it is a stream id, good on any server.
+    const startCursor = (await getJson<MessagesPage>(`${postTo}/api/${plan.strategy}/messages`)).cursor;
+    const baselines = await Promise.all(servers.map(async (server) => (await proc.memory(server.pid)).rssBytes));
+    result.server.startupMs = Math.max(...group.servers.map((server) => server.startupMs));
+    result.server.baselineRssBytes = sum(baselines);
 
     const drainLimitMs = DRAIN_BASE_MS + Number(settings.pollIntervalMs ?? 0);
     let log: DeliveryLog | undefined;
     onPhase('connecting');
-    clients = protocol.start({
-      url: server.url,
-      strategy: plan.strategy,
-      clients: plan.clients,
-      startCursor,
-      settings,
-      timeoutSeconds: clientTimeoutSeconds(settings, plan),
-      onMessages: (client, messages, receivedAtMs) => log?.record(client, messages, receivedAtMs),
-    });
-    const connected = await waitUntilConnected(server, plan, protocol.holds);
+    clients = startSpreadClients(
+      protocol,
+      servers.map((server) => server.url),
+      shares,
+      {
+        url: postTo,
+        strategy: plan.strategy,
+        clients: plan.clients,
+        startCursor,
+        settings,
+        timeoutSeconds: clientTimeoutSeconds(settings, plan),
+        onMessages: (client, messages, receivedAtMs) => log?.record(client, messages, receivedAtMs),
+      },
+    );
+    const connected = await waitUntilConnected(servers, plan, protocol.holds);
     if (connected) result.notes.push(`${connected}${whatClientsSaw(clients.traffic())}`);
 
     if (plan.idleSeconds > 0) {
       onPhase('idle');
-      const meter = new PhaseMeter(server, plan.strategy, clients);
+      const meter = new PhaseMeter(servers, plan.strategy, clients, group.redis?.pid);
       await meter.start();
       await sleep(plan.idleSeconds * 1000);
       const cost = await meter.finish();
@@ -107,6 +143,7 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
         rssPerHeldConnectionBytes: held >= MIN_HELD_FOR_RSS_PER_CONNECTION ? (cost.rssBytes - result.server.baselineRssBytes) / held : null,
       };
       result.idle = idle;
+      if (protocol.holds) result.notes.push(...heldElsewhereThanExpected(cost));
     }
 
     if (plan.chatSeconds > 0) {
@@ -114,7 +151,7 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
       const warmUp = new DeliveryLog(plan.clients, WARM_UP_MESSAGES, WARM_UP_AUTHOR);
       log = warmUp;
       await publish({
-        url: server.url,
+        url: postTo,
         strategy: plan.strategy,
         author: WARM_UP_AUTHOR,
         count: WARM_UP_MESSAGES,
@@ -127,11 +164,11 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
       const planned = Math.max(1, Math.round(plan.chatSeconds * plan.messagesPerSecond));
       const deliveries = new DeliveryLog(plan.clients, planned);
       log = deliveries;
-      const meter = new PhaseMeter(server, plan.strategy, clients);
+      const meter = new PhaseMeter(servers, plan.strategy, clients, group.redis?.pid);
       await meter.start();
       const publishStartedAt = performance.now();
       await publish({
-        url: server.url,
+        url: postTo,
         strategy: plan.strategy,
         author: MEASURED_AUTHOR,
         count: planned,
@@ -157,6 +194,9 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
         serverCpuMicrosecondsPerDeliveredMessage:
           delivered.deliveriesReceived > 0 ? (cost.serverCpuSeconds * 1e6) / delivered.deliveriesReceived : null,
       };
+      if (cost.redis) {
+        chat.redisCpuMicrosecondsPerPublishedMessage = delivered.messagesPublished > 0 ? (cost.redis.cpuSeconds * 1e6) / delivered.messagesPublished : null;
+      }
       result.chat = chat;
       if (!drained) result.notes.push(`${delivered.lost} deliveries had not arrived ${drainLimitMs} ms after the last message: counted as lost`);
     }
@@ -166,31 +206,69 @@ export async function measurePoint(plan: PointPlan, onPhase: (phase: string) => 
         break;
       }
     }
-    result.server.peakRssBytes = (await proc.memory(server.pid)).peakRssBytes;
+    const peaks = await Promise.all(servers.map(async (server) => (await proc.memory(server.pid)).peakRssBytes));
+    result.server.peakRssBytes = sum(peaks);
+    if (servers.length > 1) {
+      result.server.perServer = group.servers.map((server, index) => ({
+        startupMs: server.startupMs,
+        baselineRssBytes: baselines[index],
+        peakRssBytes: peaks[index],
+      }));
+    }
     return result;
   } catch (error) {
-    // If the server died, that is the story, not the error a client saw because of it.
-    throw new Error(server.unexpectedExit() ?? (error as Error).message);
+    // If a server died, that is the story, not the error a client saw because of it.
+    throw new Error(group.unexpectedExit() ?? (error as Error).message);
   } finally {
     await clients?.stop();
-    await server.stop();
+    await group.stop();
   }
+}
+
+/**
+ * The cross-check of a scale-out point's held connections: each server
+ * should hold exactly its own share, counted by the strategy and seen as
+ * sockets in /proc/net/tcp. A share missing from one server and found on
+ * the other would mean the clients were not spread as the point says.
+ */
+function heldElsewhereThanExpected(cost: PhaseCost): string[] {
+  const notes: string[] = [];
+  for (const [index, server] of (cost.perServer ?? []).entries()) {
+    if (server.heldConnections.last !== server.clients || server.establishedSockets < server.clients) {
+      notes.push(
+        `server ${index + 1} held ${server.heldConnections.last} requests and had ${server.establishedSockets} sockets for its ${server.clients} clients`,
+      );
+    }
+  }
+  return notes;
 }
 
 /**
  * Wait until every client has a connection and, for strategies that hold,
  * until the server holds every client's request. Returns why not, or undefined.
  */
-async function waitUntilConnected(server: { url: string; port: number }, plan: PointPlan, holds: boolean): Promise<string | undefined> {
+async function waitUntilConnected(servers: MeteredServer[], plan: PointPlan, holds: boolean): Promise<string | undefined> {
   const limitMs = CONNECT_BASE_MS + plan.clients * CONNECT_PER_CLIENT_MS;
   let sockets = 0;
   let held = 0;
+  // Each server must have its own share: a total reached with one server short and the other over is not "all there".
   const allThere = async () => {
-    sockets = await proc.establishedSockets(server.port);
-    if (sockets < plan.clients) return false;
+    sockets = 0;
+    held = 0;
+    let everyShare = true;
+    for (const server of servers) {
+      const serverSockets = await proc.establishedSockets(server.port);
+      sockets += Math.min(serverSockets, server.clients);
+      if (serverSockets < server.clients) everyShare = false;
+    }
+    if (!everyShare) return false;
     if (!holds) return true;
-    held = await heldNow(server.url, plan.strategy);
-    return held >= plan.clients;
+    for (const server of servers) {
+      const serverHeld = await heldNow(server.url, plan.strategy);
+      held += Math.min(serverHeld, server.clients);
+      if (serverHeld < server.clients) everyShare = false;
+    }
+    return everyShare;
   };
   if (await waitFor(allThere, limitMs, 200)) return undefined;
   return holds && sockets >= plan.clients
@@ -232,6 +310,10 @@ async function waitFor(condition: () => boolean | Promise<boolean>, limitMs: num
     await sleep(everyMs);
   }
   return true;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 function notReached(result: PointResult, why: string): PointResult {

@@ -45,6 +45,29 @@ export interface PhaseCost {
   establishedSockets: number;
   /** Resident memory of the server at the end of the phase. */
   rssBytes: number;
+  /**
+   * Only when several servers shared a Redis room: the figures above are
+   * summed over the servers (held connections sample by sample), and these
+   * are each server's own, in the order they were started.
+   */
+  perServer?: ServerPhaseCost[];
+  /** Only with a Redis room: what the private redis-server spent over the phase, from /proc as for the servers. */
+  redis?: { cpuSeconds: number; cpuPercentOfCore: number; rssBytes: number };
+}
+
+/** One server's share of a phase when several servers shared one room. */
+export interface ServerPhaseCost {
+  /** Simulated clients connected to this server. */
+  clients: number;
+  /** Whether the publisher posted to this server (the first one). */
+  takesPosts: boolean;
+  serverCpuSeconds: number;
+  serverCpuPercentOfCore: number;
+  rssBytes: number;
+  bytesInPerSecond: number;
+  bytesOutPerSecond: number;
+  heldConnections: { min: number; max: number; last: number };
+  establishedSockets: number;
 }
 
 export interface IdlePhase extends PhaseCost {
@@ -75,21 +98,53 @@ export interface ChatPhase extends PhaseCost {
   deliveryLatencyMs: LatencyMs;
   /** Server CPU over the phase divided by deliveries received; null if nothing was delivered. */
   serverCpuMicrosecondsPerDeliveredMessage: number | null;
+  /** Only with a Redis room: redis-server's CPU over the phase divided by messages published (each is one XADD, read back by every server). */
+  redisCpuMicrosecondsPerPublishedMessage?: number | null;
 }
 
-/** One strategy at one number of clients, on a fresh server. */
+/** One server's startup and memory, when several served a point. */
+export interface ServerMemory {
+  startupMs: number;
+  baselineRssBytes: number;
+  peakRssBytes: number;
+}
+
+/** One strategy at one number of clients, on a fresh server (or several, sharing a fresh Redis room). */
 export interface PointResult {
   strategy: string;
   clients: number;
+  /** Server processes that served the point (--servers); absent in files from before scale-out points, meaning 1. */
+  servers?: number;
+  /** The room they shared: "memory" (one server) or "redis" (several); absent in older files, meaning "memory". */
+  room?: 'memory' | 'redis';
   /** False when the point could not be reached; `notes` says why. */
   reached: boolean;
   notes: string[];
-  server: { startupMs: number; baselineRssBytes: number; peakRssBytes: number };
+  /** With several servers: startup is the slowest one's, baseline and peak RSS are summed (each server's own in perServer). */
+  server: ServerMemory & { perServer?: ServerMemory[] };
+  /** Only with several servers: how they, and Redis, were placed. */
+  scaleOut?: ScaleOutPlacement;
   idle?: IdlePhase;
   chat?: ChatPhase;
   /** With --repeat above 1: the figures above are medians over this many runs, and `minimum` holds the smallest of each. */
   repeats: number;
   minimum?: { idle?: IdlePhase; chat?: ChatPhase };
+}
+
+/** Where the servers and redis-server of a scale-out point ran, and how the load reached them. */
+export interface ScaleOutPlacement {
+  /** The Redis room every server was started with: --room redis://127.0.0.1:<port>?stream=<fresh key>. */
+  roomUrl: string;
+  redisVersion: string;
+  /** Index (in start order) of the server the publisher posted to. */
+  publisherServer: number;
+  /** Simulated clients per server, in start order. */
+  clientsPerServer: number[];
+  /** taskset CPU list of each server, and of redis-server; null: not pinned. */
+  serverCpus: (string | null)[];
+  redisCpus: string | null;
+  /** Whether each server and Redis had a core of its own, away from the bench. */
+  coreEach: boolean;
 }
 
 export interface BenchResults {
@@ -106,6 +161,8 @@ export interface BenchResults {
     repeat: number;
     /** Flags every server was started with (the same for all strategies). */
     serverArguments: string[];
+    /** Numbers of servers measured (--servers); absent in older files, meaning [1]. */
+    servers?: number[];
   };
   machine: {
     cpuModel: string;
@@ -121,6 +178,8 @@ export interface BenchResults {
   /** Whether the working tree had uncommitted changes when the run started. */
   uncommittedChanges: boolean;
   pinning: { pinned: boolean; serverCpus: string | null; benchCpus: string | null; note: string };
+  /** Only when the run has scale-out points: what their figures can and cannot show on this machine. */
+  scaleOutCaveat?: string;
   startedAt: string;
   finishedAt: string;
   /** 1, 5 and 15-minute load averages when the run ended; above the core count, other work shared the machine. */

@@ -4,15 +4,19 @@
 
 import { loadavg } from 'node:os';
 import { combineRuns, median, minimum } from './percentiles.ts';
+import { pointLabel } from './point-label.ts';
 import { describeCommit, describeMachine, pinLoadAndChooseServerCores } from './machine.ts';
 import { measurePoint } from './measure-point.ts';
 import type { BenchResults, PointResult } from './result-types.ts';
+import { scaleOutCaveat } from './server-group.ts';
 
 export interface BenchPlan {
   command: string;
   workload: 'idle' | 'chat' | 'sweep';
   strategies: string[];
   clients: number[];
+  /** Numbers of servers per point: 1 is one server on its memory room; 2 is two servers sharing a private Redis room. */
+  servers?: number[];
   idleSeconds: number;
   chatSeconds: number;
   messagesPerSecond: number;
@@ -26,6 +30,7 @@ export interface BenchPlan {
 export interface Progress {
   done: number;
   total: number;
+  /** "long-poll", or "long-poll ×2" for a scale-out point. */
   strategy: string;
   clients: number;
   phase: string;
@@ -37,40 +42,48 @@ export async function runBench(plan: BenchPlan, onProgress: (progress: Progress)
   const machine = await describeMachine();
   const { commit, uncommittedChanges } = describeCommit();
   const points: PointResult[] = [];
-  const total = plan.strategies.length * plan.clients.length * plan.repeat;
+  const serverCounts = plan.servers ?? [1];
+  const total = plan.strategies.length * serverCounts.length * plan.clients.length * plan.repeat;
   let done = 0;
 
   for (const strategy of plan.strategies) {
-    for (const clients of plan.clients) {
-      const runs: PointResult[] = [];
-      for (let repeat = 0; repeat < plan.repeat; repeat++) {
-        const run = await measurePoint(
-          {
+    for (const servers of serverCounts) {
+      const label = pointLabel({ strategy, servers });
+      for (const clients of plan.clients) {
+        const runs: PointResult[] = [];
+        for (let repeat = 0; repeat < plan.repeat; repeat++) {
+          const run = await measurePoint(
+            {
+              strategy,
+              clients,
+              servers,
+              idleSeconds: plan.workload === 'chat' ? 0 : plan.idleSeconds,
+              chatSeconds: plan.workload === 'idle' ? 0 : plan.chatSeconds,
+              messagesPerSecond: plan.messagesPerSecond,
+              serverArguments: plan.serverArguments,
+              serverCpus: pinning.serverCpus,
+              serverNodeArguments: plan.serverNodeArguments,
+            },
+            (phase) => onProgress({ done, total, strategy: label, clients, phase }),
+          ).catch((error: Error): PointResult => ({
             strategy,
             clients,
-            idleSeconds: plan.workload === 'chat' ? 0 : plan.idleSeconds,
-            chatSeconds: plan.workload === 'idle' ? 0 : plan.chatSeconds,
-            messagesPerSecond: plan.messagesPerSecond,
-            serverArguments: plan.serverArguments,
-            serverCpus: pinning.serverCpus,
-            serverNodeArguments: plan.serverNodeArguments,
-          },
-          (phase) => onProgress({ done, total, strategy, clients, phase }),
-        ).catch((error: Error): PointResult => ({
-          strategy,
-          clients,
-          reached: false,
-          notes: [`failed: ${error.message}`],
-          server: { startupMs: NaN, baselineRssBytes: NaN, peakRssBytes: NaN },
-          repeats: 1,
-        }));
-        runs.push(run);
-        done += 1;
-        onProgress({ done, total, strategy, clients, phase: run.reached ? 'done' : 'not reached' });
+            servers,
+            room: servers > 1 ? 'redis' : 'memory',
+            reached: false,
+            notes: [`failed: ${error.message}`],
+            server: { startupMs: NaN, baselineRssBytes: NaN, peakRssBytes: NaN },
+            repeats: 1,
+          }));
+          runs.push(run);
+          done += 1;
+          onProgress({ done, total, strategy: label, clients, phase: run.reached ? 'done' : 'not reached' });
+        }
+        points.push(combineRepeats(runs));
       }
-      points.push(combineRepeats(runs));
     }
   }
+  const mostServers = Math.max(...serverCounts);
 
   return {
     format: 'pollbench-bench-results/1',
@@ -84,11 +97,13 @@ export async function runBench(plan: BenchPlan, onProgress: (progress: Progress)
       messagesPerSecond: plan.messagesPerSecond,
       repeat: plan.repeat,
       serverArguments: plan.serverArguments,
+      servers: serverCounts,
     },
     machine,
     commit,
     uncommittedChanges,
     pinning,
+    ...(mostServers > 1 ? { scaleOutCaveat: scaleOutCaveat(machine.cores, mostServers, pinning.serverCpus) } : {}),
     startedAt,
     finishedAt: new Date().toISOString(),
     loadAverageAtEnd: loadavg(),

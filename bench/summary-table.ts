@@ -1,5 +1,6 @@
 // The table printed at the end of a run: one row per strategy and number of clients.
 
+import { pointLabel } from './point-label.ts';
 import type { BenchResults, PointResult } from './result-types.ts';
 
 interface Column {
@@ -8,7 +9,7 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { title: 'strategy', value: (point) => point.strategy },
+  { title: 'strategy', value: (point) => pointLabel(point) },
   { title: 'clients', value: (point) => String(point.clients) },
   { title: 'idle cpu%', value: (point) => fixed(point.idle?.serverCpuPercentOfCore, 1) },
   { title: 'held', value: (point) => fixed(point.idle?.heldConnections.last ?? point.chat?.heldConnections.max, 0) },
@@ -31,7 +32,7 @@ export function summaryTable(results: BenchResults): string {
   const line = (cells: string[]) => cells.map((cell, index) => (index < 1 ? cell.padEnd(widths[index]) : cell.padStart(widths[index]))).join('  ');
   const lines = [line(COLUMNS.map((column) => column.title)), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)];
   for (const point of results.points) {
-    for (const note of point.notes) lines.push(`! ${point.strategy} at ${point.clients} clients: ${note}`);
+    for (const note of point.notes) lines.push(`! ${pointLabel(point)} at ${point.clients} clients: ${note}`);
   }
   return lines.join('\n');
 }

@@ -1,8 +1,13 @@
 // The report page: draws a bench run (window.benchResults, from report-data.js)
 // with chart.js (the global `Chart`, from chart.umd.min.js). Bundled to
-// results/report.js by write-report.ts; it imports nothing but types.
+// results/report.js by write-report.ts; besides types it imports only
+// point-label.ts, which has no Node imports.
+//
+// A scale-out point (two servers sharing Redis) is its own series, labelled
+// "long-poll ×2": the strategy's colour, paler, with triangles instead of dots.
 
 import type { Chart as ChartClass, ChartDataset, ChartOptions } from 'chart.js';
+import { pointLabel } from '../point-label.ts';
 import type { BenchResults, PointResult } from '../result-types.ts';
 
 declare const Chart: typeof ChartClass;
@@ -14,6 +19,9 @@ declare global {
 
 /** One colour per strategy, in the order they appear in the run; no two alike, so five strategies stay apart. */
 const PALETTE = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#343a40', '#0c8599'];
+
+/** Alpha appended to a strategy's colour for its scale-out line ("long-poll ×2"). */
+const SCALED_OUT_ALPHA = '80';
 
 type Figure = (point: PointResult) => number | null | undefined;
 
@@ -27,21 +35,27 @@ interface Series {
 function draw(results: BenchResults): void {
   describeConditions(results);
   const strategies = [...new Set(results.points.map((point) => point.strategy))];
+  const lines = [...new Map(results.points.map((point) => [pointLabel(point), point])).values()];
   const lineChart = (canvasId: string, yTitle: string, series: Series[], logY = false, rightTitle?: string) => {
     const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
     const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = [];
-    strategies.forEach((strategy, index) => {
+    for (const line of lines) {
+      const scaledOut = (line.servers ?? 1) > 1;
+      // The same hue, paler (an alpha byte), so the legend tells the two apart too: it draws no point shapes.
+      const colour = PALETTE[strategies.indexOf(line.strategy) % PALETTE.length] + (scaledOut ? SCALED_OUT_ALPHA : '');
       for (const { label, figure, dashed, rightAxis } of series) {
         datasets.push({
-          label: `${strategy}${label ? ` ${label}` : ''}`,
-          data: pointsOf(results, strategy, figure),
-          borderColor: PALETTE[index % PALETTE.length],
-          backgroundColor: PALETTE[index % PALETTE.length],
+          label: `${pointLabel(line)}${label ? ` ${label}` : ''}`,
+          data: pointsOf(results, pointLabel(line), figure),
+          borderColor: colour,
+          backgroundColor: colour,
           borderDash: dashed ? [6, 4] : [],
+          pointStyle: scaledOut ? 'triangle' : 'circle',
+          pointRadius: scaledOut ? 5 : 3,
           yAxisID: rightAxis ? 'right' : 'y',
         });
       }
-    });
+    }
     const options: ChartOptions<'line'> = {
       animation: false,
       responsive: true,
@@ -88,11 +102,11 @@ function draw(results: BenchResults): void {
   listNotes(results);
 }
 
-/** The (clients, figure) pairs of one strategy; points that were not reached or not measured are left out. */
-function pointsOf(results: BenchResults, strategy: string, figure: Figure): { x: number; y: number }[] {
+/** The (clients, figure) pairs of one line ("long-poll", "long-poll ×2"); points not reached or not measured are left out. */
+function pointsOf(results: BenchResults, label: string, figure: Figure): { x: number; y: number }[] {
   const pairs: { x: number; y: number }[] = [];
   for (const point of results.points) {
-    if (point.strategy !== strategy) continue;
+    if (pointLabel(point) !== label) continue;
     const value = figure(point);
     if (typeof value === 'number' && Number.isFinite(value)) pairs.push({ x: point.clients, y: value });
   }
@@ -110,12 +124,12 @@ function describeConditions(results: BenchResults): void {
     `Run of ${results.startedAt} on commit ${results.commit.slice(0, 10)}${dirty}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `Node ${machine.nodeVersion}. ${pinning.note}. Workload "${settings.workload}": ${settings.idleSeconds} s idle, ` +
     `${settings.chatSeconds} s of chat at ${settings.messagesPerSecond} messages/s, ${settings.repeat} run(s) per point. ` +
-    `Command: ${results.command}`;
+    `${results.scaleOutCaveat ? `${results.scaleOutCaveat} ` : ''}Command: ${results.command}`;
 }
 
 function listNotes(results: BenchResults): void {
   const list = document.getElementById('notes')!;
-  const notes = results.points.flatMap((point) => point.notes.map((note) => `${point.strategy} at ${point.clients} clients: ${note}`));
+  const notes = results.points.flatMap((point) => point.notes.map((note) => `${pointLabel(point)} at ${point.clients} clients: ${note}`));
   for (const note of notes.length > 0 ? notes : ['Every point was reached, with no warnings.']) {
     const item = document.createElement('li');
     item.textContent = note;
