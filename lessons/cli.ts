@@ -94,6 +94,7 @@ function lessonSteps(lesson: Lesson): string {
     const { kind, code } = part.block;
     lines.push('', ...code.split('\n').map((line) => `   $ ${line}`));
     if (kind === 'server' && code.trim() === `npm run lesson -- ${lesson.number}`) lines.push('     (the server this command starts below)');
+    else if (kind === 'server' && /(^|\s)--port[=\s]+[1-9]/.test(code)) lines.push('     (keeps running beside the others: give it a terminal of its own and leave it there)');
     else if (kind === 'server') lines.push('     (a server of its own: stop the running one with Ctrl-C, then run this in its terminal)');
     else if (kind === 'by-hand') lines.push('     (run it by hand, when the lesson says so)');
   }

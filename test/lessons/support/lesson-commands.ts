@@ -1,13 +1,20 @@
 // Runs a lesson's shell blocks the way a student would, against a real server.
 //
-// How a lesson's commands are made to run unattended, in three rules:
+// How a lesson's commands are made to run unattended, in four rules:
 //   1. A `sh server` block (npm start ..., npm run lesson -- N) is started as
 //      written plus `--port 0 --data-dir <a temporary folder>`; the server
 //      prints the URL it listens on, and the block's process group is stopped
-//      (SIGINT) when the next server block starts or the lesson ends.
-//   2. In every other block, `localhost:3000` becomes that server's address
-//      and `data/` becomes its data folder, so `cat data/data.txt` reads the
-//      file the server writes.
+//      (SIGINT) when the next such block starts or the lesson ends.
+//   1b. A `sh server` block that names its own port (`--port 3001`) is one of
+//      several processes a lesson runs side by side (a Redis and two servers):
+//      it keeps running beside the others until the lesson ends. It gets a
+//      free port in place of the one written, and from then on that port, in
+//      `localhost:3001` or `127.0.0.1:3001` (so also `redis://127.0.0.1:6390`),
+//      means the free one in every later block, server blocks included. It is
+//      ready once its port accepts connections. Nothing is appended to it.
+//   2. In every other block, `localhost:3000` becomes the rule-1 server's
+//      address and `data/` becomes the lesson's temporary folder, so
+//      `cat data/data.txt` reads the file the server writes.
 //   3. Long commands are shortened: `npm run bench` gets a handful of clients,
 //      one-second phases and a temporary --out folder (the committed results
 //      stay untouched); `npm run lesson -- verify N` checks the reference
@@ -15,8 +22,11 @@
 // Each block runs in bash with `set -e -o pipefail`, bounded in time; when a
 // command fails, bash prints it (an ERR trap), so a failure names the command.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../../lessons/catalog.ts';
 import type { ShellBlock } from '../../../lessons/markdown-blocks.ts';
 
@@ -28,6 +38,14 @@ const BENCH_BLOCK_LIMIT_MS = 180_000;
 const STOP_GRACE_MS = 5_000;
 /** What a failure report keeps of a command's output. */
 const OUTPUT_TAIL_CHARS = 1500;
+/** How often a rule-1b block's port is tried while it starts. */
+const PORT_PROBE_EVERY_MS = 100;
+/**
+ * Programs a lesson may run that neither Node nor the project brings. A lesson
+ * that uses one that is missing is skipped with the reason, except under CI
+ * (which installs them, see .ci/run), where it fails.
+ */
+const EXTERNAL_PROGRAMS = ['redis-server', 'redis-cli'];
 
 export interface BlockRun {
   exitCode: number | null;
@@ -44,9 +62,48 @@ export interface LessonServerProcess {
   stop(): Promise<void>;
 }
 
-/** Start a `sh server` block's command on a free port; resolves once it prints where it listens. */
-export async function startServerBlock(block: ShellBlock, dataDir: string): Promise<LessonServerProcess> {
-  const command = block.code.trim();
+/** Written port -> the free port that stands for it (rule 1b), filled in as the lesson's server blocks start. */
+export type PortMap = Map<number, number>;
+
+/** The port a server block names itself (`--port 3001`), if any; `--port 0` names none. */
+export function namedPort(block: ShellBlock): number | undefined {
+  const port = /(?:^|\s)--port[=\s]+(\d+)\b/.exec(block.code)?.[1];
+  return port === undefined || Number(port) === 0 ? undefined : Number(port);
+}
+
+/** Start a `sh server` block: rule 1b if it names its port (recorded in `ports`), rule 1 otherwise. */
+export async function startServerBlock(block: ShellBlock, dataDir: string, ports: PortMap = new Map()): Promise<LessonServerProcess> {
+  const written = namedPort(block);
+  if (written === undefined) return startOnAnyPort(block, dataDir, ports);
+  const port = await freePort();
+  ports.set(written, port);
+  const command = rewriteForTest(block.code.trim(), undefined, dataDir, ports).replace(/(^|\s)--port([=\s]+)\d+\b/, `$1--port$2${port}`);
+  const child = spawnGroup(`exec ${command}`);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + SERVER_START_LIMIT_MS;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`"${command}" exited with code ${child.exitCode} before it served anything:\n${tail(output)}`);
+    }
+    if (Date.now() > deadline) {
+      await stopGroup(child);
+      throw new Error(`"${command}" did not accept connections on port ${port} within ${SERVER_START_LIMIT_MS} ms:\n${tail(output)}`);
+    }
+    await sleep(PORT_PROBE_EVERY_MS);
+  }
+  return { port, command, stop: () => stopGroup(child) };
+}
+
+/** The programs of EXTERNAL_PROGRAMS that the lesson's blocks run and this machine lacks. */
+export function missingPrograms(blocks: ShellBlock[]): string[] {
+  const used = EXTERNAL_PROGRAMS.filter((program) => blocks.some((block) => block.kind !== 'by-hand' && new RegExp(`(^|[\\s;&|(])${program}\\b`).test(block.code)));
+  return used.filter((program) => spawnSync(program, ['--version']).status !== 0);
+}
+
+async function startOnAnyPort(block: ShellBlock, dataDir: string, ports: PortMap): Promise<LessonServerProcess> {
+  const command = rewriteForTest(block.code.trim(), undefined, dataDir, ports);
   const separator = command.includes(' -- ') ? '' : ' --';
   const child = spawnGroup(`exec ${command}${separator} --port 0 --data-dir ${dataDir}`);
   let output = '';
@@ -71,8 +128,8 @@ export async function startServerBlock(block: ShellBlock, dataDir: string): Prom
 }
 
 /** Run one block with the rewrites above; never rejects, reports what happened. */
-export async function runBlock(block: ShellBlock, server: LessonServerProcess | undefined, dataDir: string): Promise<BlockRun> {
-  const code = rewriteForTest(block.code, server, dataDir);
+export async function runBlock(block: ShellBlock, server: LessonServerProcess | undefined, dataDir: string, ports: PortMap = new Map()): Promise<BlockRun> {
+  const code = rewriteForTest(block.code, server, dataDir, ports);
   const benchDir = `${dataDir}/bench`;
   await mkdir(benchDir, { recursive: true });
   const script = ['set -e -o pipefail', `trap 'echo "doc-test: this command failed: $BASH_COMMAND" >&2' ERR`, code].join('\n');
@@ -94,12 +151,16 @@ export async function runBlock(block: ShellBlock, server: LessonServerProcess | 
   return { exitCode, timedOut, stdout, stderr, failedCommand };
 }
 
-/** Rules 2 and 3 of the header. Throws if the block needs a server and none was started before it. */
-export function rewriteForTest(code: string, server: LessonServerProcess | undefined, dataDir: string): string {
-  if (/(localhost|127\.0\.0\.1):3000/.test(code) && !server) {
+/** Rules 1b (ports), 2 and 3 of the header. Throws if the block needs a server and none was started before it. */
+export function rewriteForTest(code: string, server: LessonServerProcess | undefined, dataDir: string, ports: ReadonlyMap<number, number> = new Map()): string {
+  let rewritten = code.replace(/(localhost|127\.0\.0\.1):(\d+)\b/g, (address, _host: string, port: string) => {
+    const free = ports.get(Number(port));
+    return free === undefined ? address : `127.0.0.1:${free}`;
+  });
+  if (/(localhost|127\.0\.0\.1):3000\b/.test(rewritten) && !server) {
     throw new Error('this block talks to localhost:3000, but no `sh server` block comes before it in the lesson');
   }
-  let rewritten = code.replace(/(localhost|127\.0\.0\.1):3000/g, `127.0.0.1:${server?.port ?? 3000}`);
+  rewritten = rewritten.replace(/(localhost|127\.0\.0\.1):3000\b/g, `127.0.0.1:${server?.port ?? 3000}`);
   rewritten = rewritten.replace(/(^|[\s"'(])data\//g, `$1${dataDir}/`);
   return rewritten
     .split('\n')
@@ -145,6 +206,30 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // The group is already gone: nothing left to stop.
   }
+}
+
+/** Whether something listens on the loopback port. */
+async function accepts(port: number): Promise<boolean> {
+  const socket = connect(port, '127.0.0.1');
+  try {
+    await once(socket, 'connect');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** A loopback port nobody listens on right now; the block's process takes it a moment later. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
 }
 
 function tail(text: string): string {
