@@ -7,9 +7,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 /** How long a starting redis-server has to say it is ready. */
 const START_LIMIT_MS = 10_000;
@@ -47,13 +47,10 @@ export async function startRedisServer(cpus: string | null): Promise<RedisServer
   const port = await freePort();
   const redisCommand = ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const [command, ...args] = cpus === null ? redisCommand : ['taskset', '-c', cpus, ...redisCommand];
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  let child: ChildProcess;
   try {
-    await readyOrExited(child);
+    child = await launchRedisServer(command, args);
   } catch (error) {
-    await stopChild(child);
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -66,6 +63,23 @@ export async function startRedisServer(cpus: string | null): Promise<RedisServer
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Run `command args` (redis-server, maybe behind taskset) and resolve once it
+ * says it is ready; a process that fails to get there is killed and the error thrown.
+ */
+export async function launchRedisServer(command: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  try {
+    await readyOrExited(child);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return child;
 }
 
 function readyOrExited(child: ChildProcess): Promise<void> {
@@ -100,15 +114,4 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_LIMIT_MS);
   await exited;
   clearTimeout(killer);
-}
-
-/** A port nobody listens on right now; redis-server takes it a moment later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
 }

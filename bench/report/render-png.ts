@@ -3,7 +3,7 @@
 // (Native canvas packages need binaries or build tools; a browser we have.)
 
 import { pathToFileURL } from 'node:url';
-import { launchBrowser } from '../../test/support/browser.ts';
+import { launchBrowser } from './chromium.ts';
 
 const VIEWPORT = { width: 1000, height: 800 };
 

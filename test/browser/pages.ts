@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../web/build.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser } from '../../bench/report/chromium.ts';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../results/screenshots/', import.meta.url));
 /** A laptop screen: what a student sees first. */

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../bench/report/write-report.ts';
 import type { BenchResults, ChatPhase, IdlePhase, PointResult } from '../../bench/result-types.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser } from '../../bench/report/chromium.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const STRATEGIES = ['short-poll', 'long-poll-mtime', 'long-poll'];

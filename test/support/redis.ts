@@ -2,15 +2,13 @@
 // port and a temporary folder, so tests can kill it and start it again on
 // the same port (an outage), and nothing touches a Redis the machine runs.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** How long a starting redis-server has to say it is ready. */
-const START_LIMIT_MS = 10_000;
+import { freePort } from '../../bench/free-port.ts';
+import { launchRedisServer } from '../../bench/redis-server.ts';
 
 /** Whether Debian's redis-server is installed (`apt-get install -y redis-server`). */
 export const redisServerInstalled = spawnSync('redis-server', ['--version']).status === 0;
@@ -52,7 +50,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   const port = await freePort();
   const persistence = options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir];
-  let server = await launch(args);
+  let server = await launchRedisServer('redis-server', args);
   let rooms = 0;
   const url = `redis://127.0.0.1:${port}`;
 
@@ -65,7 +63,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     },
     async restart() {
       await killProcess(server); // a no-op after kill(); otherwise the old one would hold the port
-      server = await launch(args);
+      server = await launchRedisServer('redis-server', args);
     },
     async stop() {
       await killProcess(server);
@@ -74,47 +72,9 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   };
 }
 
-async function launch(args: string[]): Promise<ChildProcess> {
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start within ${START_LIMIT_MS} ms:\n${output}`)), START_LIMIT_MS);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (/Ready to accept connections/.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`could not run redis-server (apt-get install -y redis-server): ${error.message}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with code ${code} before it was ready:\n${output}`));
-    });
-  });
-  await ready;
-  return child;
-}
-
 async function killProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGKILL');
   await exited;
-}
-
-/** A port nobody listens on right now; redis-server takes it a moment later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
 }

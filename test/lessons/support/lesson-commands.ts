@@ -25,10 +25,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../../lessons/catalog.ts';
 import type { ShellBlock } from '../../../lessons/markdown-blocks.ts';
+import { freePort } from '../../../bench/free-port.ts';
 
 /** The longest a server may take to print its address. */
 const SERVER_START_LIMIT_MS = 30_000;
@@ -219,17 +220,6 @@ async function accepts(port: number): Promise<boolean> {
   } finally {
     socket.destroy();
   }
-}
-
-/** A loopback port nobody listens on right now; the block's process takes it a moment later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
 }
 
 function tail(text: string): string {

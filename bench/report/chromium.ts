@@ -1,6 +1,7 @@
 // Launch Debian's Chromium through playwright-core. Nothing here downloads a
 // browser: the machine's /usr/bin/chromium is used, with the flags that keep
-// it from reaching for the network.
+// it from reaching for the network. The bench renders its chart to PNG with it,
+// and the browser tests drive the web client with it.
 
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
