@@ -5,17 +5,10 @@
 // Server side: strategies/long-poll.ts.
 
 import { PollingTransport, numberSetting } from './polling-loop.ts';
-import type { Resume, TransportFactory } from './transport.ts';
+import type { TransportFactory } from './transport.ts';
 
 class LongPoll extends PollingTransport {
   readonly strategy = 'long-poll';
-  readonly cursorIsMessageId = true;
-
-  /** The cursor is a message id: pick up right after the last one seen. */
-  protected firstCursor(resume: Resume): string | undefined {
-    return resume.afterId;
-  }
-
   protected waitAfterAnswer(): number {
     return 0;
   }

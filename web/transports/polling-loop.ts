@@ -29,6 +29,8 @@ export interface Failure {
 }
 
 export abstract class PollingTransport extends TransportBase {
+  /** Honest default: the cursor is a message id, so a switch from another transport can resume exactly. */
+  readonly cursorIsMessageId: boolean = true;
   private running = false;
   private readonly stopper = new AbortController();
 
@@ -36,8 +38,10 @@ export abstract class PollingTransport extends TransportBase {
     super();
   }
 
-  /** The cursor of the first ask; undefined asks for the recent history. */
-  protected abstract firstCursor(resume: Resume): string | undefined;
+  /** The cursor of the first ask (undefined asks for the recent history); by default, right after the last id seen. */
+  protected firstCursor(resume: Resume): string | undefined {
+    return resume.afterId;
+  }
   /** Milliseconds to wait after an answer before asking again. */
   protected abstract waitAfterAnswer(): number;
   /** What the status line says between two answers: how this transport waits for news. */

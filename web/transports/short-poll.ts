@@ -4,20 +4,13 @@
 // on average. Server side: strategies/short-poll.ts.
 
 import { PollingTransport, numberSetting } from './polling-loop.ts';
-import type { Resume, TransportFactory } from './transport.ts';
+import type { TransportFactory } from './transport.ts';
 
 /** Used if /api/config does not say: the server's own default. */
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 
 class ShortPoll extends PollingTransport {
   readonly strategy = 'short-poll';
-  readonly cursorIsMessageId = true;
-
-  /** The cursor is a message id: pick up right after the last one seen. */
-  protected firstCursor(resume: Resume): string | undefined {
-    return resume.afterId;
-  }
-
   protected waitAfterAnswer(): number {
     return this.interval();
   }
