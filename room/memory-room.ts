@@ -12,14 +12,8 @@
 
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
 import { openMessageLog, type MessageLog } from './message-log.ts';
-import { CursorError, type MessageListener, type Room } from './room.ts';
+import { CursorError, DEFAULT_HISTORY_LIMIT, MAX_PAGE, RECENT_HISTORY, type MessageListener, type Room } from './room.ts';
 
-/** Messages a client gets when it arrives without a cursor. */
-const RECENT_HISTORY = 100;
-/** Most messages one answer carries; a client that is further behind asks again at once. */
-const MAX_PAGE = 1000;
-/** Messages kept in memory; older ones are dropped and a cursor before them reports a gap. */
-export const DEFAULT_HISTORY_LIMIT = 10_000;
 /** Cursors are decimal ids; more digits than this cannot be an id we gave out. */
 const MAX_CURSOR_DIGITS = 15;
 

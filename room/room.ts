@@ -6,6 +6,13 @@
 
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
 
+/** Messages a client gets when it arrives without a cursor. */
+export const RECENT_HISTORY = 100;
+/** Most messages one answer carries; a client that is further behind asks again at once. */
+export const MAX_PAGE = 1000;
+/** Messages a room keeps (--history); a cursor before them gets what is left and a gap. */
+export const DEFAULT_HISTORY_LIMIT = 10_000;
+
 export type MessageListener = (message: Message) => void;
 
 export interface Room {

@@ -4,8 +4,8 @@
 import yargs from 'yargs/yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_STRATEGY, camelCase, strategies } from '../strategies/registry.ts';
-import { DEFAULT_HISTORY_LIMIT } from '../room/memory-room.ts';
 import { openRoom } from '../room/open-room.ts';
+import { DEFAULT_HISTORY_LIMIT } from '../room/room.ts';
 import { DEFAULT_MAX_HELD } from './held-budget.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './read-draft.ts';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, startShell } from './shell.ts';
@@ -33,7 +33,7 @@ let parser = yargs(hideBin(process.argv))
   .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 to let a classroom LAN in)' })
   .option('data-dir', { type: 'string', default: './data', describe: 'Folder for data files: the message log (messages.jsonl) and the mtime strategy\'s data.txt' })
   .option('max-body', { type: 'number', default: DEFAULT_MAX_BODY_BYTES, describe: 'Largest accepted request body, in bytes' })
-  .option('history', { type: 'number', default: DEFAULT_HISTORY_LIMIT, describe: 'Messages kept in memory; an older cursor gets what is left and "gap": true' })
+  .option('history', { type: 'number', default: DEFAULT_HISTORY_LIMIT, describe: 'Messages the room keeps (memory or Redis); an older cursor gets what is left and "gap": true' })
   .option('max-held', { type: 'number', default: DEFAULT_MAX_HELD, describe: 'Requests held open at once, all strategies together; beyond it, 503 with Retry-After' })
   .option('headers-timeout', { type: 'number', default: DEFAULT_HEADERS_TIMEOUT_MS, describe: 'Milliseconds a client has to send its request headers' })
   .option('request-timeout', { type: 'number', default: DEFAULT_REQUEST_TIMEOUT_MS, describe: 'Milliseconds a client has to send its whole request, body included' })
@@ -78,7 +78,7 @@ for (const strategy of strategies) {
   for (const option of strategy.options) settings[camelCase(option.flag)] = argv[camelCase(option.flag)] as number;
 }
 
-const room = await openRoom(argv.room).catch((error: Error) => {
+const room = await openRoom(argv.room, { dataDir: argv.dataDir, historyLimit: argv.history }).catch((error: Error) => {
   console.error(`Could not open the room: ${error.message}`);
   process.exit(1);
 });
@@ -90,7 +90,6 @@ const shell = await startShell({
   defaultStrategy: argv.strategy,
   dataDir: argv.dataDir,
   maxBodyBytes: argv.maxBody,
-  historyLimit: argv.history,
   maxHeld: argv.maxHeld,
   headersTimeoutMs: argv.headersTimeout,
   requestTimeoutMs: argv.requestTimeout,

@@ -6,7 +6,7 @@
 // refused with 503 and Retry-After, so clients back off instead of piling up.
 
 import type { HeldBudget } from '../strategies/strategy.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 export const DEFAULT_MAX_HELD = 10_000;
 /** What a refused client is told to wait; clients add their own jitter on top. */
@@ -17,26 +17,17 @@ export class CountingHeldBudget implements HeldBudget {
 
   constructor(readonly maxHeld: number = DEFAULT_MAX_HELD) {}
 
-  tryHold(): boolean {
-    if (this.heldNow >= this.maxHeld) return false;
-    this.heldNow += 1;
-    return true;
-  }
-
   hold(): void {
-    if (!this.tryHold()) {
+    if (this.heldNow >= this.maxHeld) {
       throw new HttpError(503, `the server already holds its limit of ${this.maxHeld} waiting requests; retry later`, {
         'Retry-After': String(RETRY_AFTER_SECONDS),
       });
     }
+    this.heldNow += 1;
   }
 
   release(): void {
     // Never below zero: a double release would otherwise let the server hold more than its limit.
     if (this.heldNow > 0) this.heldNow -= 1;
-  }
-
-  held(): number {
-    return this.heldNow;
   }
 }

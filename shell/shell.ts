@@ -8,25 +8,27 @@
 //   /...                        the browser client (web/)
 //
 // The shell owns everything the strategies share: routing, reading and
-// checking posted messages, counting requests, turning errors into JSON,
+// checking posted messages, counting requests, turning errors into JSON
+// (through http/failure.ts, the one mapping strategies use too),
 // the limits that keep it standing (held requests, slow clients, CORS),
 // and shutting down. It knows strategies only through their registry.
 
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_HISTORY_LIMIT, openPersistentMemoryRoom } from '../room/memory-room.ts';
-import { CursorError, RoomUnavailableError, type Room } from '../room/room.ts';
-import { defaultSettings, strategies as registeredStrategies } from '../strategies/registry.ts';
+import { HttpError } from '../http/http-error.ts';
+import { refuseUpgrade, replyFailure } from '../http/failure.ts';
+import { replyJson } from '../http/reply.ts';
+import { openRoom } from '../room/open-room.ts';
+import type { Room } from '../room/room.ts';
+import { DEFAULT_STRATEGY, defaultSettings, strategies as registeredStrategies } from '../strategies/registry.ts';
 import type { Strategy, StrategyServer } from '../strategies/strategy.ts';
 import type { Config, Stats } from '../wire/types.ts';
 import { applyCors } from './cors.ts';
 import { CountingHeldBudget, DEFAULT_MAX_HELD } from './held-budget.ts';
-import { HttpError } from './http-error.ts';
 import { joinUrls } from './lan-addresses.ts';
 import { DEFAULT_MAX_BODY_BYTES, readDraft } from './read-draft.ts';
-import { replyJson } from './reply.ts';
 import { serveStatic, type StaticMount } from './static-files.ts';
 import { processStats } from './stats.ts';
 
@@ -56,9 +58,9 @@ export interface ShellOptions {
   maxBodyBytes?: number;
   /** Strategy options by camelCase name; missing ones take their default. */
   settings?: Record<string, number>;
-  /** The room to serve; if none is given, an in-memory room kept in `dataDir`/messages.jsonl. */
+  /** The room to serve; if none is given, openRoom's default: an in-memory room kept in `dataDir`/messages.jsonl. */
   room?: Room;
-  /** Messages the built-in room keeps in memory; older cursors get a gap (--history). */
+  /** Messages the default room keeps; older cursors get a gap (--history). */
   historyLimit?: number;
   /** Requests held open at once, across all strategies; beyond it, 503 (--max-held). */
   maxHeld?: number;
@@ -91,9 +93,9 @@ interface Mounted {
 
 export async function startShell(options: ShellOptions = {}): Promise<RunningShell> {
   const dataDir = options.dataDir ?? 'data';
-  const room: Room = options.room ?? (await openPersistentMemoryRoom(dataDir, options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
+  const room: Room = options.room ?? (await openRoom('memory', { dataDir, historyLimit: options.historyLimit }));
   const heldBudget = new CountingHeldBudget(options.maxHeld ?? DEFAULT_MAX_HELD);
-  const defaultStrategy = options.defaultStrategy ?? 'long-poll';
+  const defaultStrategy = options.defaultStrategy ?? DEFAULT_STRATEGY;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const mounts = options.staticMounts ?? DEFAULT_MOUNTS;
   const settings = { ...defaultSettings(), ...options.settings };
@@ -112,7 +114,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     strategies: strategies.map((strategy) => ({
       name: strategy.name,
       summary: strategy.summary,
-      ...mounted.get(strategy.name)!.server.settings,
+      ...mounted.get(strategy.name)!.server.clientSettings,
     })),
   };
 
@@ -188,9 +190,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
       if (!strategy.server.upgrade) throw new HttpError(404, `${path.slice(0, 200)} does not take upgrades`);
       strategy.server.upgrade(request, socket, head);
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      const headers = error instanceof HttpError ? Object.entries(error.headers).map(([name, value]) => `${name}: ${value}\r\n`) : [];
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.join('')}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseUpgrade(socket, error);
     }
   }
 
@@ -200,7 +200,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
   const server = createServer(
     { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(MAX_TIMEOUT_CHECK_INTERVAL_MS, headersTimeout / 4) },
     (request, response) => {
-      handle(request, response).catch((error) => replyError(response, error));
+      handle(request, response).catch((error) => replyFailure(response, error));
     },
   );
   server.on('upgrade', handleUpgrade);
@@ -237,29 +237,4 @@ function allowMethods(request: IncomingMessage, allowed: string): void {
   if (!methods.includes(request.method ?? '')) {
     throw new HttpError(405, `${request.method} is not allowed here; use ${methods.join(' or ')}`, { Allow: allowed });
   }
-}
-
-/** The one place where failures become HTTP answers. */
-function replyError(response: ServerResponse, error: unknown): void {
-  // The client is gone (it aborted while we read its body): there is nobody left to answer, and nothing went wrong here.
-  if (response.destroyed) return;
-  let status = 500;
-  let message = 'internal error';
-  let headers: Record<string, string> = {};
-  if (error instanceof HttpError) {
-    ({ status, message, headers } = error);
-  } else if (error instanceof CursorError) {
-    status = 400;
-    message = error.message;
-  } else if (error instanceof RoomUnavailableError) {
-    // The room's backend (Redis) is down: tell the client to back off and retry.
-    status = 503;
-    message = error.message;
-    headers = { 'Retry-After': '1' };
-  } else {
-    console.error('unexpected error while answering a request:', error);
-  }
-  // Too late for a clean answer once headers went out: cut the connection so the client sees the failure.
-  if (response.headersSent) return void response.destroy();
-  replyJson(response, status, { error: message }, headers);
 }

@@ -40,11 +40,11 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpError } from '../shell/http-error.ts';
-import { replyJson } from '../shell/reply.ts';
+import { HttpError } from '../http/http-error.ts';
+import { replyJson } from '../http/reply.ts';
 import type { Room } from '../room/room.ts';
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
-import { jitteredHoldMs } from './hold-jitter.ts';
+import { withJitter } from './hold-jitter.ts';
 import type { HeldBudget, Strategy, StrategyContext, StrategyServer } from './strategy.ts';
 
 const DATA_FILE = 'data.txt';
@@ -53,6 +53,7 @@ const MAX_CURSOR_DIGITS = 15;
 
 export const longPollMtime: Strategy = {
   name: 'long-poll-mtime',
+  delivery: 'held-poll',
   summary: 'As in the source document: each held request stats a data file until its mtime passes the cursor.',
   options: [
     { flag: 'mtime-check-ms', describe: 'Milliseconds between two stats of the data file by one held request', default: 100, min: 1 },
@@ -63,7 +64,7 @@ export const longPollMtime: Strategy = {
 };
 
 class DataFileWatch implements StrategyServer {
-  readonly settings: Record<string, number>;
+  readonly clientSettings: Record<string, number>;
   private readonly room: Room;
   private readonly dataFile: string;
   private readonly checkEveryMs: number;
@@ -85,7 +86,7 @@ class DataFileWatch implements StrategyServer {
     this.checkEveryMs = settings.mtimeCheckMs;
     this.resolutionMs = settings.mtimeResolutionMs;
     this.holdTimeoutMs = settings.mtimeHoldTimeout;
-    this.settings = { checkEveryMs: this.checkEveryMs, resolutionMs: this.resolutionMs, holdTimeoutMs: this.holdTimeoutMs };
+    this.clientSettings = { checkEveryMs: this.checkEveryMs, resolutionMs: this.resolutionMs, holdTimeoutMs: this.holdTimeoutMs };
     this.unsubscribe = room.subscribe((message) => this.overwriteDataFile(message));
   }
 
@@ -108,7 +109,7 @@ class DataFileWatch implements StrategyServer {
     if (since === undefined) return replyJson(response, 200, await this.readDataFile(await this.modifiedTime()));
 
     const lastModified = parseMtimeCursor(since);
-    const giveUpAt = this.holdTimeoutMs > 0 ? Date.now() + jitteredHoldMs(this.holdTimeoutMs) : Infinity;
+    const giveUpAt = this.holdTimeoutMs > 0 ? Date.now() + withJitter(this.holdTimeoutMs) : Infinity;
     this.heldBudget.hold(); // throws 503 when the server holds its limit
     this.waiting.set(response, since);
     try {

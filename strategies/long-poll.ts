@@ -2,7 +2,7 @@
 //
 //   browser                         server
 //     |-- GET ?since=41 ------------->|   nothing newer than 41: park it
-//     |              ...held...       |   (no timer, no polling: it just waits)
+//     |              ...held...       |   (no polling: it just waits)
 //     |                               |<-- message 42 is posted
 //     |<------------ [42] cursor 42 --|   every parked request woken at once
 //     |-- GET ?since=42 ------------->|   parked again straight away
@@ -10,9 +10,12 @@
 //     |<------------- [] cursor 42 ---|   hold timeout: answer empty, client re-asks
 //
 // What the server holds: one open socket and one small entry per waiting
-// client, and nothing runs for it until a message arrives. A message costs
-// one read of the room and one JSON serialization, shared by every parked
-// client that was waiting at the same cursor; then one write per client.
+// client. Nothing reads the room for it until a message arrives; the only
+// thing that runs meanwhile is one timer for all of them, which every few
+// hundred ms answers the requests whose hold has timed out (no request gets
+// a timer of its own). A message costs one read of the room and one JSON
+// serialization, shared by every parked client that was waiting at the same
+// cursor; then one write per client.
 // Nothing is lost: a message posted while a client is between two requests
 // is simply newer than its cursor, so the next request is answered at once.
 // Each parked request takes a slot of the server-wide held budget
@@ -20,13 +23,14 @@
 // jittered so clients parked together do not all return together.
 
 import type { ServerResponse } from 'node:http';
-import { replyJson, replyJsonToAll } from '../shell/reply.ts';
+import { replyFailureToAll } from '../http/failure.ts';
+import { replyJson, replyJsonToAll } from '../http/reply.ts';
 import type { Room } from '../room/room.ts';
-import type { Draft, Message, MessagesPage } from '../wire/types.ts';
-import { HOLD_JITTER, jitteredHoldMs } from './hold-jitter.ts';
+import type { Draft, Message } from '../wire/types.ts';
+import { JITTER, withJitter } from './hold-jitter.ts';
 import type { HeldBudget, Strategy, StrategyServer } from './strategy.ts';
 
-/** One timer sweeps expired holds, no more often than this; no request gets a timer of its own. */
+/** The sweep for timed-out holds runs no more often than this... */
 const MIN_SWEEP_INTERVAL_MS = 10;
 /** ...and at least this often, so jittered deadlines end in many small batches, not a few big ones. */
 const MAX_SWEEP_INTERVAL_MS = 250;
@@ -35,6 +39,7 @@ const SWEEPS_PER_JITTER_BAND = 20;
 
 export const longPoll: Strategy = {
   name: 'long-poll',
+  delivery: 'held-poll',
   summary: 'The server parks each request until a message arrives or the hold times out.',
   options: [{ flag: 'hold-timeout', describe: 'Milliseconds a long-poll request is held before it is answered empty', default: 25_000, min: 1 }],
   start: ({ room, settings, heldBudget }) => new ParkedRequests(room, settings.holdTimeout, heldBudget),
@@ -48,7 +53,7 @@ interface Parked {
 }
 
 class ParkedRequests implements StrategyServer {
-  readonly settings: Record<string, number>;
+  readonly clientSettings: Record<string, number>;
   private readonly parked = new Map<ServerResponse, Parked>();
   /** Requests taken off the parked list and being answered right now. */
   private waking = 0;
@@ -57,23 +62,16 @@ class ParkedRequests implements StrategyServer {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly stopWatchingOutages: () => void;
-  // One listener shared by every parked response (`this` is the response), rather than a new closure per request.
-  private readonly forgetOnClose: (this: ServerResponse) => void;
 
   constructor(
     private readonly room: Room,
     private readonly holdTimeoutMs: number,
     private readonly heldBudget: HeldBudget,
   ) {
-    this.settings = { holdTimeoutMs };
+    this.clientSettings = { holdTimeoutMs };
     this.unsubscribe = room.subscribe(() => this.onMessage());
     // A room that lost its backend (Redis): wake everyone now, their read fails and they get a 503 to back off on.
     this.stopWatchingOutages = room.onUnavailable?.(() => this.wakeEveryone()) ?? (() => {});
-    const parked = this.parked;
-    this.forgetOnClose = function (this: ServerResponse) {
-      // Still parked means nobody answered it: the client left (abort, socket error).
-      if (parked.delete(this)) heldBudget.release();
-    };
   }
 
   async receive(_request: unknown, response: ServerResponse, since: string | undefined): Promise<void> {
@@ -110,8 +108,11 @@ class ParkedRequests implements StrategyServer {
     // The client may have left while we read the room: its 'close' has fired already and would never free the slot.
     if (response.destroyed) return;
     this.heldBudget.hold(); // throws 503 when the server holds its limit
-    this.parked.set(response, { cursor, deadline: Date.now() + jitteredHoldMs(this.holdTimeoutMs) });
-    response.once('close', this.forgetOnClose);
+    this.parked.set(response, { cursor, deadline: Date.now() + withJitter(this.holdTimeoutMs) });
+    response.once('close', () => {
+      // Still parked means nobody answered it: the client left (abort, socket error).
+      if (this.parked.delete(response)) this.heldBudget.release();
+    });
     this.startSweeping();
   }
 
@@ -137,10 +138,10 @@ class ParkedRequests implements StrategyServer {
   private async answerGroup(cursor: string, responses: ServerResponse[]): Promise<void> {
     this.waking += responses.length;
     try {
-      const page: MessagesPage = await this.room.readAfter(cursor);
-      replyJsonToAll(responses, 200, Buffer.from(JSON.stringify(page)));
+      replyJsonToAll(responses, 200, await this.room.readAfter(cursor));
     } catch (error) {
-      replyJsonToAll(responses, 503, Buffer.from(JSON.stringify({ error: `could not read the room: ${String(error)}` })));
+      // The same answer a single request would get (a room outage: 503 with Retry-After).
+      replyFailureToAll(responses, error);
     } finally {
       this.waking -= responses.length;
       for (let i = 0; i < responses.length; i++) this.heldBudget.release();
@@ -161,7 +162,7 @@ class ParkedRequests implements StrategyServer {
 
   private startSweeping(): void {
     if (this.sweepTimer) return;
-    const band = 2 * HOLD_JITTER * this.holdTimeoutMs;
+    const band = 2 * JITTER * this.holdTimeoutMs;
     const interval = Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, band / SWEEPS_PER_JITTER_BAND));
     this.sweepTimer = setInterval(() => this.sweep(), interval);
   }

@@ -13,10 +13,6 @@ export const strategies: readonly Strategy[] = [shortPoll, longPollMtime, longPo
 
 export const DEFAULT_STRATEGY = longPoll.name;
 
-export function findStrategy(name: string): Strategy | undefined {
-  return strategies.find((strategy) => strategy.name === name);
-}
-
 /** Every strategy option with its default value, keyed by the camelCase of its flag. */
 export function defaultSettings(): Record<string, number> {
   const settings: Record<string, number> = {};

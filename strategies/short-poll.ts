@@ -13,17 +13,18 @@
 // happened. The waiting is the client's job (web/transports/short-poll.ts);
 // the server only tells it how long to wait.
 
-import { replyJson } from '../shell/reply.ts';
+import { replyJson } from '../http/reply.ts';
 import type { Strategy } from './strategy.ts';
 
 export const shortPoll: Strategy = {
   name: 'short-poll',
+  delivery: 'poll',
   summary: 'The client asks every interval; the server answers at once, usually with nothing.',
   options: [{ flag: 'poll-interval', describe: 'Milliseconds a short-poll client waits between requests', default: 1000 }],
 
   start({ room, settings }) {
     return {
-      settings: { pollIntervalMs: settings.pollInterval },
+      clientSettings: { pollIntervalMs: settings.pollInterval },
 
       async receive(_request, response, since) {
         const page = await room.readAfter(since);

@@ -3,7 +3,7 @@
 //   browser (EventSource)                 server
 //     |-- GET /api/sse/events ------------->|   no cursor: recent history first
 //     |<-- 200 text/event-stream -----------|   headers sent at once
-//     |<-- retry: 2000 ---------------------|   "if I vanish, reconnect after 2 s"
+//     |<-- retry: 1800..2200 ---------------|   "if I vanish, reconnect after about 2 s" (jittered)
 //     |<-- id: 41 / data: {...} ------------|   history, one event per message
 //     |              ...open...             |
 //     |<-- id: 42 / data: {...} ------------|<-- message 42 is posted
@@ -22,13 +22,13 @@
 // MAX_UNSENT_BYTES wait for it, rather than let the server's memory grow.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../shell/http-error.ts';
-import { replyJson } from '../shell/reply.ts';
+import { HttpError } from '../http/http-error.ts';
+import { replyJson } from '../http/reply.ts';
 import type { Room } from '../room/room.ts';
 import { SSE_GAP_EVENT } from '../wire/push.ts';
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
 import { RoomFollowers, type FirstRead } from './room-followers.ts';
-import { jitteredHoldMs } from './hold-jitter.ts';
+import { withJitter } from './hold-jitter.ts';
 import type { HeldBudget, Strategy, StrategyServer } from './strategy.ts';
 
 /** What the stream tells EventSource to wait before it reconnects (the `retry:` field). */
@@ -51,39 +51,31 @@ const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 
 export const sse: Strategy = {
   name: 'sse',
+  delivery: 'push',
   summary: 'The server keeps one response open per client and writes each message to it as an event.',
   options: [{ flag: 'sse-heartbeat', describe: 'Milliseconds between the heartbeat comments written to every SSE stream', default: 15_000, min: 10 }],
   start: ({ room, settings, heldBudget }) => new EventStreams(room, settings.sseHeartbeat, heldBudget),
 };
 
 class EventStreams implements StrategyServer {
-  readonly settings: Record<string, number>;
+  readonly clientSettings: Record<string, number>;
   readonly routes = { events: (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => this.open(request, response, query) };
   private readonly streams: RoomFollowers<ServerResponse>;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  // One listener shared by every stream (`this` is the response), rather than a new closure per stream.
-  private readonly forgetOnClose: (this: ServerResponse) => void;
 
   constructor(
     private readonly room: Room,
     private readonly heartbeatMs: number,
     private readonly heldBudget: HeldBudget,
   ) {
-    this.settings = { heartbeatMs, retryMs: RECONNECT_DELAY_MS };
+    this.clientSettings = { heartbeatMs, retryMs: RECONNECT_DELAY_MS };
     this.streams = new RoomFollowers<ServerResponse>(
       room,
       (responses, page) => writeToAll(responses, eventsFor(page)),
       // The room could not be read: end the streams; EventSource reconnects with Last-Event-ID and loses nothing.
       (responses) => responses.forEach((response) => response.end()),
     );
-    const self = this;
-    // 'close' comes once per response however the stream ends (client gone, dropped, shutdown): the slot goes back here.
-    this.forgetOnClose = function (this: ServerResponse) {
-      heldBudget.release();
-      self.streams.remove(this);
-      if (self.streams.size === 0) self.stopHeartbeat();
-    };
   }
 
   /** GET /api/sse/events: resume after Last-Event-ID, else after ?since=, else from the recent history. */
@@ -94,14 +86,19 @@ class EventStreams implements StrategyServer {
     if (response.destroyed) return; // the client left while we read
     if (this.closed) throw new HttpError(503, 'the server is shutting down', { 'Retry-After': '1' });
     this.heldBudget.hold(); // a stream takes a slot of the server-wide --max-held budget; 503 when none is left
-    response.once('close', this.forgetOnClose);
+    // 'close' comes once per response however the stream ends (client gone, dropped, shutdown): the slot goes back here.
+    response.once('close', () => {
+      this.heldBudget.release();
+      this.streams.remove(response);
+      if (this.streams.size === 0) this.stopHeartbeat();
+    });
 
     response.writeHead(200, EVENT_STREAM_HEADERS);
     // With no history to send, an event holding only an id still sets EventSource's
     // last event id, so even a client that has seen nothing resumes from here.
     const start = first.page.messages.length === 0 ? `id: ${first.page.cursor}\n\n` : '';
     // Jittered per stream: clients dropped together (a restart) then come back spread out, not in one burst.
-    response.write(`retry: ${Math.round(jitteredHoldMs(RECONNECT_DELAY_MS))}\n\n${start}`);
+    response.write(`retry: ${Math.round(withJitter(RECONNECT_DELAY_MS))}\n\n${start}`);
     this.streams.add(response, first);
     this.startHeartbeat();
   }

@@ -36,17 +36,24 @@ export interface StrategyContext {
  * (answer, hold timeout, client abort, socket error, shutdown).
  */
 export interface HeldBudget {
-  /** Take a slot; false when the server already holds its maximum. */
-  tryHold(): boolean;
   /** Take a slot, or throw the 503 (with Retry-After) that the shell answers with. */
   hold(): void;
   /** Give a slot back: exactly once for every slot taken. */
   release(): void;
 }
 
+/**
+ * How a client receives messages this way:
+ *   'poll'       it asks, and is answered at once (short polling);
+ *   'held-poll'  it asks, and the answer waits until there is news (long polling);
+ *   'push'       it keeps one stream or socket open and the server writes to it (SSE, WebSocket).
+ */
+export type Delivery = 'poll' | 'held-poll' | 'push';
+
 export interface Strategy {
   /** What users type after --strategy and see in URLs: /api/<name>/messages. */
   name: string;
+  delivery: Delivery;
   /** One sentence for --help and /api/config. */
   summary: string;
   /** Command-line options of this strategy. */
@@ -57,11 +64,11 @@ export interface Strategy {
 
 /** A strategy at work on one room. */
 export interface StrategyServer {
-  /** Settings a client needs to follow the protocol (e.g. how often to poll), shown in /api/config. */
-  settings: Record<string, number>;
+  /** Settings a client needs to follow the protocol (e.g. how often to poll): what /api/config shows. */
+  clientSettings: Record<string, number>;
   /**
    * Answer GET /api/<name>/messages, now or later. `since` is the client's
-   * cursor, undefined when it has none. Throw an HttpError to refuse.
+   * cursor, undefined when it has none. Throw to refuse (http/failure.ts maps the error to its answer).
    */
   receive(request: IncomingMessage, response: ServerResponse, since: string | undefined): void | Promise<void>;
   /** Accept a message posted to /api/<name>/messages (already validated by the shell). */

@@ -5,8 +5,9 @@
 //     |<-- 101 Switching Protocols ---------------|   from here on: frames, not HTTP
 //     |<-- {"type":"message","message":{42}} -----|   what the client missed, then live
 //     |-- {"type":"post","author","text"} ------->|   posting needs no new request...
-//     |<-- {"type":"posted","id":"43","ts"} ------|
-//     |<-- {"type":"message","message":{43}} -----|   ...and comes back like any message
+//     |<-- {"type":"message","message":{43}} -----|   ...it comes back like any message,
+//     |<-- {"type":"posted","id":"43","ts"} ------|   and is acknowledged: these two may come
+//                                                      in either order (the room decides)
 //     |<-- ping ---- every --ws-ping-interval ----|
 //     |-- pong ---------------------------------->|   no pong by the next ping: the peer is gone
 //     |<-- close 1001 ----------------------------|   the server is shutting down
@@ -21,13 +22,13 @@
 // its buffer, so one slow reader cannot grow the server's memory without end.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { HttpError } from '../shell/http-error.ts';
-import { checkDraft } from '../shell/read-draft.ts';
-import { replyJson } from '../shell/reply.ts';
-import { CursorError, RoomUnavailableError, type Room } from '../room/room.ts';
+import { answerFor, refuseUpgrade } from '../http/failure.ts';
+import { HttpError } from '../http/http-error.ts';
+import { replyJson } from '../http/reply.ts';
+import type { Room } from '../room/room.ts';
+import { checkDraft } from '../wire/draft.ts';
 import type { ServerFrame } from '../wire/push.ts';
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
 import { RoomFollowers, type FirstRead } from './room-followers.ts';
@@ -47,13 +48,14 @@ const CLOSE_GRACE_MS = 1000;
 
 export const websocket: Strategy = {
   name: 'websocket',
+  delivery: 'push',
   summary: 'Client and server keep one WebSocket open; messages go both ways as JSON frames.',
   options: [{ flag: 'ws-ping-interval', describe: 'Milliseconds between pings that find dead WebSocket peers', default: 30_000, min: 10 }],
   start: ({ room, settings, heldBudget }) => new Sockets(room, settings.wsPingInterval, heldBudget),
 };
 
 class Sockets implements StrategyServer {
-  readonly settings: Record<string, number>;
+  readonly clientSettings: Record<string, number>;
   // noServer: the shell owns the HTTP server and hands over upgrades to /api/websocket.
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
   private readonly sockets: RoomFollowers<WebSocket>;
@@ -67,7 +69,7 @@ class Sockets implements StrategyServer {
     private readonly pingIntervalMs: number,
     private readonly heldBudget: HeldBudget,
   ) {
-    this.settings = { pingIntervalMs, maxFrameBytes: MAX_FRAME_BYTES };
+    this.clientSettings = { pingIntervalMs, maxFrameBytes: MAX_FRAME_BYTES };
     this.sockets = new RoomFollowers<WebSocket>(
       room,
       (sockets, page) => sendToAll(sockets, framesFor(page)),
@@ -112,20 +114,16 @@ class Sockets implements StrategyServer {
 
   /** A frame from the client: only {"type": "post", "author", "text"} is understood. */
   private async onFrame(socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
-    let draft: Draft;
     try {
       if (isBinary) throw new HttpError(400, 'send text frames of JSON, not binary');
       const frame: unknown = parseJson(data.toString());
       if ((frame as { type?: unknown })?.type !== 'post') throw new HttpError(400, 'the only frame a client may send is {"type": "post", "author", "text"}');
-      draft = checkDraft(frame); // the same checks as a POST body
-    } catch (error) {
-      return send(socket, { type: 'error', error: (error as Error).message });
-    }
-    try {
+      const draft = checkDraft(frame); // the same rule as a POST body (wire/draft.ts)
       const message = await this.room.append(draft);
       send(socket, { type: 'posted', id: message.id, ts: message.ts });
     } catch (error) {
-      send(socket, { type: 'error', error: `could not post: ${String(error)}` });
+      // The same sentence a POST would get for the same failure, in a frame instead of a status.
+      send(socket, { type: 'error', error: answerFor(error).body.error });
     }
   }
 
@@ -205,24 +203,6 @@ function parseJson(text: string): unknown {
   } catch (error) {
     throw new HttpError(400, `frame is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-/** Answer a refused upgrade in plain HTTP, as the shell answers any request: a status and a JSON error. */
-function refuseUpgrade(socket: Duplex, error: unknown): void {
-  let status = 500;
-  let message = 'internal error';
-  let headers: Record<string, string> = {};
-  if (error instanceof HttpError) ({ status, message, headers } = error);
-  else if (error instanceof CursorError) [status, message] = [400, error.message];
-  else if (error instanceof RoomUnavailableError) [status, message, headers] = [503, error.message, { 'Retry-After': '1' }];
-  else console.error('unexpected error while accepting a WebSocket:', error);
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ error: message });
-  const extraHeaders = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${extraHeaders}Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
 
 // Errors on a socket end in its 'close', where it is forgotten; there is nothing else to do with them.

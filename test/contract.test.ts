@@ -1,25 +1,18 @@
-// The contract every strategy keeps, written once and run against each.
-// A new strategy joins by adding one line to `contenders`.
+// The contract every strategy keeps, written once and run against each
+// strategy of the registry: a new strategy is held to it the day it is registered.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { strategies } from '../strategies/registry.ts';
 import type { MessagesPage } from '../wire/types.ts';
 import { eventually, getJson, heldBecomes, messagesUrl, post, receive, startTestServer, stats, type TestServer } from './support/server.ts';
 
-interface Contender {
-  strategy: string;
-  /** Whether a GET with an up-to-date cursor is held until something happens. */
-  holds: boolean;
-}
-
-const contenders: Contender[] = [
-  { strategy: 'short-poll', holds: false },
-  { strategy: 'long-poll-mtime', holds: true },
-  { strategy: 'long-poll', holds: true },
-  // The push strategies deliver over their own stream or socket (test/push/); their GET /messages
-  // is the plain catch-up read a client makes before it connects, so it answers at once like short-poll.
-  { strategy: 'sse', holds: false },
-  { strategy: 'websocket', holds: false },
-];
+const contenders = strategies.map(({ name, delivery }) => ({
+  strategy: name,
+  // Whether a GET with an up-to-date cursor is held until something happens. The push strategies
+  // deliver over their own stream or socket (test/push/); their GET /messages is the plain catch-up
+  // read a client makes before it connects, so it answers at once like short-poll.
+  holds: delivery === 'held-poll',
+}));
 
 describe.each(contenders)('the $strategy strategy', ({ strategy, holds }) => {
   let server: TestServer;

@@ -88,7 +88,24 @@ describe('the long-poll-mtime strategy', () => {
     await asking;
   });
 
-  it('holds for ever by default, and answers empty after --mtime-hold-timeout when it is set', async () => {
+  it('has no hold timeout by default: a request is still held after fifty file checks', async () => {
+    server = await startTestServer();
+    const { body: config } = await getJson<Config>(`${server.url}/api/config`);
+    expect(config.strategies.find((strategy) => strategy.name === MTIME)?.holdTimeoutMs).toBe(0);
+    const { body: start } = await receive(server, MTIME);
+    const client = new AbortController();
+    let answered = false;
+    const asking = receive(server, MTIME, start.cursor, client.signal).then(() => (answered = true), () => 'aborted');
+    await heldBecomes(server, MTIME, 1);
+    const checksBefore = (await stats(server)).strategies[MTIME].fileChecks;
+    await eventually(async () => (await stats(server)).strategies[MTIME].fileChecks >= checksBefore + 50, 'fifty more file checks');
+    expect(answered).toBe(false);
+    expect((await stats(server)).strategies[MTIME].held).toBe(1);
+    client.abort();
+    await asking;
+  });
+
+  it('answers empty with the same cursor after --mtime-hold-timeout when it is set', async () => {
     server = await startTestServer({ settings: { mtimeHoldTimeout: 300 } });
     const { body: start } = await receive(server, MTIME);
     const { status, body } = await receive(server, MTIME, start.cursor);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOLD_JITTER } from '../strategies/hold-jitter.ts';
+import { JITTER } from '../strategies/hold-jitter.ts';
 import { collect, heldBecomes, post, receive, startTestServer, stats, type TestServer } from './support/server.ts';
 
 describe('the long-poll strategy', () => {
@@ -15,7 +15,7 @@ describe('the long-poll strategy', () => {
     expect(status).toBe(200);
     expect(body).toEqual({ messages: [], cursor: start.cursor });
     // Holds are jittered by up to 10% either way (see hold-jitter.ts).
-    expect(Date.now() - askedAt).toBeGreaterThanOrEqual(holdTimeout * (1 - HOLD_JITTER) - 5);
+    expect(Date.now() - askedAt).toBeGreaterThanOrEqual(holdTimeout * (1 - JITTER) - 5);
   });
 
   it('is woken by a post long before its hold timeout', async () => {

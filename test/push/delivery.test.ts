@@ -3,6 +3,7 @@
 // after a dropped connection), and nothing held once the client has gone.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { strategies } from '../../strategies/registry.ts';
 import type { Message } from '../../wire/types.ts';
 import { eventually, heldBecomes, post, receive, startTestServer, type TestServer } from '../support/server.ts';
 import { EventStreamReader, eventsUrl } from './event-stream.ts';
@@ -57,12 +58,23 @@ function socketSubscription(server: TestServer, since?: string): Subscription {
   };
 }
 
-const pushStrategies = [
+/** How this suite follows each push strategy; a push strategy registered without one fails the suite. */
+const followers: Record<string, { subscribe: typeof sseSubscription; properEnd: string }> = {
   // A properly ended stream ends with the last chunk; a cut one just stops.
-  { strategy: 'sse', subscribe: sseSubscription, properEnd: 'end of stream' },
+  sse: { subscribe: sseSubscription, properEnd: 'end of stream' },
   // 1001: "going away", the server is shutting down; 1006 would mean the socket was cut.
-  { strategy: 'websocket', subscribe: socketSubscription, properEnd: 'close 1001' },
-];
+  websocket: { subscribe: socketSubscription, properEnd: 'close 1001' },
+};
+
+const pushStrategies = strategies
+  .filter((strategy) => strategy.delivery === 'push')
+  .map(({ name }) => ({ strategy: name, ...followers[name] }));
+
+it('knows how to follow every push strategy in the registry', () => {
+  expect(pushStrategies.map(({ strategy, subscribe }) => [strategy, typeof subscribe])).toEqual(
+    pushStrategies.map(({ strategy }) => [strategy, 'function']),
+  );
+});
 
 describe.each(pushStrategies)('the $strategy strategy', ({ strategy, subscribe, properEnd }) => {
   let server: TestServer;

@@ -16,7 +16,7 @@ const BACK_OFF_MS = 50;
 
 /** A long-poll client that backs off and retries with the same cursor when it is answered 503. */
 function patientLongPoll(server: { url: string }, since: string) {
-  const client = { received: [] as Message[], statuses: [] as number[], errors: [] as string[], stop };
+  const client = { received: [] as Message[], statuses: [] as number[], errors: [] as string[], retryAfters: [] as (string | null)[], stop };
   const stopping = new AbortController();
   let cursor = since;
   const loop = (async () => {
@@ -30,6 +30,7 @@ function patientLongPoll(server: { url: string }, since: string) {
           cursor = page.cursor;
           continue;
         }
+        client.retryAfters.push(response.headers.get('retry-after'));
         client.errors.push(((await response.json()) as { error: string }).error);
       } catch {
         if (stopping.signal.aborted) return;
@@ -110,6 +111,9 @@ describe.skipIf(skipRedisSuites)('two servers while their Redis restarts', () =>
       }
       await eventually(() => client.statuses.includes(503), 'the held client is answered and told 503');
       expect(client.errors.at(-1)).toMatch(/unavailable/);
+      // The first refusal is the request that was held when Redis went away: answered with the others
+      // that waited at its cursor, it carries Retry-After like any other 503.
+      expect(client.retryAfters[0]).toBe('1');
 
       await redis.restart();
       // Nobody restarts the servers: each finds Redis again on its own.

@@ -1,6 +1,9 @@
 // The Redis room behind one server: the same API as the memory room, with
 // Redis stream ids as cursors. Real redis-server, real server, real HTTP.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openRoom } from '../../room/open-room.ts';
 import type { MessagesPage } from '../../wire/types.ts';
@@ -96,7 +99,20 @@ describe.skipIf(skipRedisSuites)('a Redis room behind one server', () => {
 
   it('refuses a --room that is neither "memory" nor a redis:// URL', async () => {
     await expect(openRoom('postgres://localhost/chat')).rejects.toThrow(/must be "memory" or a redis:\/\/ URL/);
-    expect(await openRoom(undefined)).toBeUndefined();
-    expect(await openRoom('memory')).toBeUndefined();
+  });
+
+  it('opens the in-memory room for no --room or "memory", keeping --history messages', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pollbench-open-room-'));
+    try {
+      for (const spec of [undefined, 'memory']) {
+        const room = await openRoom(spec, { dataDir, historyLimit: 2 });
+        for (const text of ['one', 'two', 'three']) await room.append({ author: 'ann', text });
+        expect(room.kind).toBe('memory');
+        expect(room.messageCount()).toBe(2);
+        await room.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,8 +20,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpError } from '../../../shell/http-error.ts';
-import { replyJson } from '../../../shell/reply.ts';
+import { HttpError } from '../../../http/http-error.ts';
+import { replyJson } from '../../../http/reply.ts';
 import type { StrategyContext, Strategy, StrategyServer } from '../../../strategies/strategy.ts';
 import type { Draft, Message, MessagesPage } from '../../../wire/types.ts';
 
@@ -31,6 +31,7 @@ const MTIME_RESOLUTION_MS = 1;
 
 export const longPollMtime: Strategy = {
   name: 'long-poll-mtime',
+  delivery: 'held-poll',
   summary: 'The data-file long poll with a hold timeout and a millisecond mtime (lesson 3, solved).',
   options: [
     { flag: 'mtime-check-ms', describe: 'Milliseconds between two stats of the data file', default: 100, min: 1 },
@@ -40,7 +41,7 @@ export const longPollMtime: Strategy = {
 };
 
 class DataFileWatch implements StrategyServer {
-  readonly settings: Record<string, number>;
+  readonly clientSettings: Record<string, number>;
   private readonly dataFile: string;
   /** Waiting responses, with the cursor each came with. */
   private readonly waiting = new Map<ServerResponse, string>();
@@ -50,7 +51,7 @@ class DataFileWatch implements StrategyServer {
   constructor(private readonly context: StrategyContext) {
     mkdirSync(context.dataDir, { recursive: true });
     this.dataFile = join(context.dataDir, DATA_FILE);
-    this.settings = { checkEveryMs: context.settings.mtimeCheckMs, holdTimeoutMs: context.settings.mtimeHoldTimeout };
+    this.clientSettings = { checkEveryMs: context.settings.mtimeCheckMs, holdTimeoutMs: context.settings.mtimeHoldTimeout };
     // Every message overwrites the file: it only ever holds the last one.
     this.unsubscribe = context.room.subscribe((message) => {
       this.lastWrite = this.lastWrite

@@ -22,11 +22,17 @@ export function replyJson(
 }
 
 /**
- * Send the same JSON bytes to many clients: the body is serialized once by the
- * caller and the headers are built once here, whatever the number of clients.
+ * Send the same JSON answer to many clients: the body is serialized once and
+ * the headers are built once, whatever the number of clients.
  */
-export function replyJsonToAll(responses: Iterable<ServerResponse>, status: number, bytes: Buffer): void {
-  const headers = { ...API_HEADERS, 'Content-Length': String(bytes.length) };
+export function replyJsonToAll(
+  responses: Iterable<ServerResponse>,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+): void {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+  const headers = { ...API_HEADERS, 'Content-Length': String(bytes.length), ...extraHeaders };
   for (const response of responses) {
     if (response.destroyed) continue; // the client left while we read the room
     response.writeHead(status, headers);

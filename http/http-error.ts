@@ -1,5 +1,5 @@
 // One way to fail: throw an HttpError with the status and a sentence for the
-// client. The shell turns it into a JSON answer in one place (see shell.ts).
+// client. failure.ts turns it, and every other failure, into the answer.
 
 export class HttpError extends Error {
   constructor(
