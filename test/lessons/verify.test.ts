@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLesson, PROJECT_ROOT, type Lesson } from '../../lessons/catalog.ts';
 import { allPassed } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
+import { withPristineExercise } from './support/pristine-exercise.ts';
 
 const run = promisify(execFile);
 
@@ -31,7 +32,7 @@ describe.each([
   });
 
   it('fails on the untouched starting copy, with a hint for each failed check', async () => {
-    const report = await verifyLesson(lesson(number));
+    const report = await withPristineExercise(lesson(number), (file) => verifyLesson(lesson(number), { file }));
     const failed = report.outcomes.filter((outcome) => !outcome.passed);
     expect(failed.length).toBeGreaterThan(0);
     for (const outcome of failed) expect(outcome.hint, outcome.check).toBeTruthy();
@@ -66,9 +67,11 @@ describe('verify on a file of your own', () => {
 describe('npm run lesson -- verify', () => {
   it('exits 1 and prints FAIL with a hint on the starting copy, 0 on the solution', async () => {
     const cli = ['--import', 'tsx', 'lessons/cli.ts', 'verify', '2'];
-    const failing = await run('node', cli, { cwd: PROJECT_ROOT }).then(
-      () => ({ code: 0, stdout: '' }),
-      (error: { code: number; stdout: string }) => error,
+    const failing = await withPristineExercise(lesson(2), (file) =>
+      run('node', [...cli, '--file', file], { cwd: PROJECT_ROOT }).then(
+        () => ({ code: 0, stdout: '' }),
+        (error: { code: number; stdout: string }) => error,
+      ),
     );
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/FAIL {2}waits longer after an empty answer/);
