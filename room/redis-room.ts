@@ -3,14 +3,37 @@
 //
 //   append      XADD stream MAXLEN ~ <limit> * author .. text .. ts ..
 //               Redis gives the id; the id is the message's cursor.
-//   readAfter   XRANGE stream (<cursor> + : exactly what comes after the
-//               cursor, whichever server gave it out. No sticky sessions.
 //   subscribe   fed by one XREAD BLOCK loop per process (redis-stream-reader.ts),
 //               which sees the appends of every server, in stream order.
+//   readAfter   from the tail if it holds everything after the cursor, else
+//               XRANGE stream (<cursor> + : what comes after the cursor,
+//               whichever server gave it out. No sticky sessions.
 //
-// What it costs per message: one XADD round trip for the server that
-// accepts it, one XREAD reply per server, and one XRANGE per distinct
-// cursor that a server's clients were waiting at.
+// Why a tail: a long-poll client asks again each time it is answered, and a
+// parked request is read for when a message arrives. Sent to Redis, those
+// reads make Redis work grow with the clients (200 clients on two servers:
+// about 400 commands per message), though this process's reader has already
+// fetched every message they want. So the room keeps the last TAIL_MESSAGES
+// messages the reader handed over (redis-stream-tail.ts), all of them from
+// some id up to the newest id the reader has seen:
+//
+//   cursor inside that range   answered from memory (nothing newer yet: a long
+//                              poll parks, and the reader wakes it as before)
+//   cursor older than it       XRANGE: a client that was away
+//   cursor newer than it       XRANGE: another server accepted a message our
+//                              reader has not read yet; Redis has it (or says
+//                              the cursor is ahead of the room)
+//   Redis unreachable          XRANGE, which fails: 503, as before
+//
+// The tail is a copy of what Redis handed over, in order, so its answer is
+// what XRANGE would have said a moment earlier: nothing skipped, nothing
+// twice. When the reader's connection drops, the Redis it finds again may
+// hold another stream (restarted empty): the tail forgets everything and
+// starts over where the reader resumes, and a cursor at that very point is
+// checked with Redis once more, since only Redis knows if it is still there.
+//
+// Per message, then: one XADD on the server that accepts it, one XREAD and
+// one XLEN (the length for /api/stats) on every server; nothing per client.
 //
 // When Redis is unreachable, appends and reads throw RoomUnavailableError
 // (the shell answers 503) instead of queueing: a client that is told to back
@@ -21,24 +44,23 @@
 import { Redis } from 'ioredis';
 import type { Draft, Message, MessagesPage } from '../wire/types.ts';
 import {
-  STREAM_START,
   compareStreamIds,
   entriesToMessages,
   entryFields,
   formatStreamId,
+  infoReply,
   parseStreamId,
+  rangeReply,
   type StreamEntry,
   type StreamId,
+  type StreamInfo,
 } from './redis-stream-entry.ts';
-import { StreamReader } from './redis-stream-reader.ts';
-import { CursorError, RoomUnavailableError, type MessageListener, type Room, type RoomHealth } from './room.ts';
+import { StreamReader, type StreamBatch } from './redis-stream-reader.ts';
+import { StreamTail } from './redis-stream-tail.ts';
+import { CursorError, DEFAULT_HISTORY_LIMIT, MAX_PAGE, RECENT_HISTORY, RoomUnavailableError, type MessageListener, type Room, type RoomHealth } from './room.ts';
 
-/** Messages a client gets when it arrives without a cursor (as the memory room). */
-const RECENT_HISTORY = 100;
-/** Most messages one answer carries; a client that is further behind asks again at once. */
-const MAX_PAGE = 1000;
-/** Messages the stream keeps, roughly (MAXLEN ~ trims whole blocks, which is far cheaper than an exact cut). */
-const DEFAULT_HISTORY_LIMIT = 10_000;
+/** Newest messages kept in memory to answer re-polls; a client further behind costs one XRANGE. */
+const TAIL_MESSAGES = 1000;
 export const DEFAULT_STREAM_KEY = 'pollbench:room';
 /** A command Redis does not answer within this time fails, so a hung Redis gives 503s rather than hung posts. */
 const COMMAND_TIMEOUT_MS = 2000;
@@ -51,7 +73,7 @@ export interface RedisRoomOptions {
   url: string;
   /** The stream key: servers with the same URL and key share one room. */
   stream?: string;
-  /** Roughly how many messages Redis keeps; older cursors report a gap. */
+  /** Roughly how many messages Redis keeps (MAXLEN ~ trims whole blocks, far cheaper than an exact cut); older cursors report a gap. */
   historyLimit?: number;
 }
 
@@ -62,11 +84,14 @@ export class RedisRoom implements Room {
   /** Set when the connection drops, cleared when it is ready again: listeners hear of each outage once. */
   private down = false;
   private closed = false;
-  /** Refreshed on every read and counted up by the reader: messageCount() must answer without a round trip. */
+  /** The stream's length as Redis last told it: messageCount() must answer without a round trip. */
   private cachedCount = 0;
+  /** Counts updates of cachedCount, so a late answer cannot overwrite a newer one. */
+  private countUpdates = 0;
   private reconnects = 0;
   private lastError = '';
   private readonly reader: StreamReader;
+  private readonly tail: StreamTail;
 
   /** Connect to Redis and start the reader; rejects when Redis cannot be reached. */
   static async open(options: RedisRoomOptions): Promise<RedisRoom> {
@@ -94,7 +119,7 @@ export class RedisRoom implements Room {
     try {
       await Promise.all([commands.connect(), readerConnection.connect()]);
       const info = await room.streamInfo();
-      room.cachedCount = info.length;
+      room.setCount(info.length);
       room.reader.start(info.lastGenerated);
     } catch (error) {
       commands.disconnect();
@@ -112,12 +137,21 @@ export class RedisRoom implements Room {
     private readonly stream: string,
     private readonly historyLimit: number,
   ) {
-    this.reader = new StreamReader(readerConnection, stream, (messages) => this.tellSubscribers(messages));
+    // Never more than Redis keeps (MAXLEN ~ keeps at least historyLimit): the tail answers only what XRANGE would.
+    this.tail = new StreamTail(Math.min(TAIL_MESSAGES, historyLimit));
+    this.reader = new StreamReader(readerConnection, stream, {
+      batch: (batch) => this.onBatch(batch),
+      resumingAfter: (id, afterOutage) => this.tail.restart(id, afterOutage),
+    });
     // Without 'error' listeners ioredis prints every failed reconnect attempt; /api/stats shows the last one instead.
     commands.on('error', (error: Error) => (this.lastError = error.message));
     readerConnection.on('error', (error: Error) => (this.lastError = error.message));
     commands.on('reconnecting', () => (this.reconnects += 1));
-    commands.on('ready', () => (this.down = false));
+    commands.on('ready', () => {
+      this.down = false;
+      // Back from an outage: Redis may have restarted empty. The reader's XLEN would say so only after its next XREAD.
+      if (this.reconnects > 0) void this.refreshCount();
+    });
     commands.on('close', () => this.tellUnavailable());
   }
 
@@ -137,25 +171,9 @@ export class RedisRoom implements Room {
   async readAfter(cursor: string | undefined): Promise<MessagesPage> {
     if (cursor === undefined) return this.recentHistory();
     const after = parseCursor(cursor);
-    const afterText = formatStreamId(after);
-    const [range, info] = await this.redis('read the room', async () => {
-      const replies = await this.commands
-        .pipeline()
-        .xrange(this.stream, `(${afterText}`, '+', 'COUNT', MAX_PAGE)
-        .xinfo('STREAM', this.stream)
-        .exec();
-      return [rangeReply(replies?.[0]), infoReply(replies?.[1])] as const;
-    });
-    this.cachedCount = info.length;
-    if (compareStreamIds(after, info.lastGenerated) > 0) {
-      throw new CursorError(`cursor ${cursor} is ahead of the room, whose last message is ${formatStreamId(info.lastGenerated)}`);
-    }
-    const messages = entriesToMessages(range);
-    const last = range.length > 0 ? range[range.length - 1][0] : afterText;
-    const page: MessagesPage = { messages, cursor: last };
-    // Trimming drops the oldest entries: a cursor before the oldest kept one may have missed some of them.
-    if (info.trimmed && compareStreamIds(after, info.firstKept) < 0) page.gap = true;
-    return page;
+    // With either connection down, Redis decides (and a dead Redis answers 503, as clients must be told).
+    const fromTail = this.connected() ? this.tail.readAfter(after, MAX_PAGE) : undefined;
+    return fromTail ?? this.readFromRedis(after, cursor);
   }
 
   subscribe(listener: MessageListener): () => void {
@@ -173,7 +191,7 @@ export class RedisRoom implements Room {
   }
 
   health(): RoomHealth {
-    const ok = this.commands.status === 'ready' && this.reader.connected;
+    const ok = this.connected();
     const health: RoomHealth = { ok, connection: this.commands.status, stream: this.stream, reconnectAttempts: this.reconnects };
     if (!ok && this.lastError) health.lastError = this.lastError;
     return health;
@@ -188,8 +206,34 @@ export class RedisRoom implements Room {
     this.commands.disconnect();
   }
 
+  /** Both connections are up: appends and reads can succeed, and the tail is being fed. */
+  private connected(): boolean {
+    return this.commands.status === 'ready' && this.reader.connected;
+  }
+
+  private onBatch({ messages, lastId, streamLength }: StreamBatch): void {
+    this.setCount(streamLength);
+    // The tail first: a request woken by a subscriber reads it and must find the message there.
+    this.tail.append(messages, lastId);
+    this.tellSubscribers(messages);
+  }
+
+  private setCount(length: number): void {
+    this.cachedCount = length;
+    this.countUpdates += 1;
+  }
+
+  private async refreshCount(): Promise<void> {
+    const updatesBefore = this.countUpdates;
+    try {
+      const length = await this.commands.xlen(this.stream);
+      if (this.countUpdates === updatesBefore) this.setCount(length);
+    } catch {
+      // Down again already: the next reconnection, or the reader's next XLEN, brings the count.
+    }
+  }
+
   private tellSubscribers(messages: Message[]): void {
-    this.cachedCount += messages.length;
     for (const message of messages) {
       for (const listener of this.listeners) {
         // One faulty subscriber must not stop the only reader of this process, nor keep the message from the others.
@@ -213,6 +257,29 @@ export class RedisRoom implements Room {
         console.error('redis room: an unavailability listener failed:', failure);
       }
     }
+  }
+
+  /** XRANGE after the cursor, with the stream's state to tell a gap or a cursor ahead of the room. */
+  private async readFromRedis(after: StreamId, cursor: string): Promise<MessagesPage> {
+    const afterText = formatStreamId(after);
+    const [range, info] = await this.redis('read the room', async () => {
+      const replies = await this.commands
+        .pipeline()
+        .xrange(this.stream, `(${afterText}`, '+', 'COUNT', MAX_PAGE)
+        .xinfo('STREAM', this.stream)
+        .exec();
+      return [rangeReply(replies?.[0]), infoReply(replies?.[1])] as const;
+    });
+    this.setCount(info.length);
+    if (compareStreamIds(after, info.lastGenerated) > 0) {
+      throw new CursorError(`cursor ${cursor} is ahead of the room, whose last message is ${formatStreamId(info.lastGenerated)}`);
+    }
+    const messages = entriesToMessages(range);
+    const last = range.length > 0 ? range[range.length - 1][0] : afterText;
+    const page: MessagesPage = { messages, cursor: last };
+    // Trimming drops the oldest entries: a cursor before the oldest kept one may have missed some of them.
+    if (info.trimmed && compareStreamIds(after, info.firstKept) < 0) page.gap = true;
+    return page;
   }
 
   private async recentHistory(): Promise<MessagesPage> {
@@ -244,44 +311,6 @@ export class RedisRoom implements Room {
       throw new RoomUnavailableError(`the room is unavailable: could not ${doing}; Redis: ${why}`, { cause: error });
     }
   }
-}
-
-interface StreamInfo {
-  length: number;
-  firstKept: StreamId;
-  lastGenerated: StreamId;
-  /** Whether MAXLEN ~ has dropped entries (more were ever added than are kept). */
-  trimmed: boolean;
-}
-
-type PipelineReply = [error: Error | null, result: unknown] | undefined;
-
-function rangeReply(reply: PipelineReply): StreamEntry[] {
-  if (!reply) throw new Error('no reply to XRANGE');
-  if (reply[0]) throw reply[0];
-  return reply[1] as StreamEntry[];
-}
-
-/** XINFO STREAM answers a flat [name, value, ...] list; "no such key" means nothing was ever posted. */
-function infoReply(reply: PipelineReply): StreamInfo {
-  if (!reply) throw new Error('no reply to XINFO STREAM');
-  const [error, result] = reply;
-  if (error) {
-    if (/no such key/i.test(error.message)) return { length: 0, firstKept: STREAM_START, lastGenerated: STREAM_START, trimmed: false };
-    throw error;
-  }
-  const fields = result as unknown[];
-  const values = new Map<string, unknown>();
-  for (let i = 0; i + 1 < fields.length; i += 2) values.set(String(fields[i]), fields[i + 1]);
-  const length = Number(values.get('length') ?? 0);
-  const firstEntry = values.get('first-entry') as StreamEntry | null | undefined;
-  return {
-    length,
-    firstKept: (firstEntry && parseStreamId(firstEntry[0])) || STREAM_START,
-    lastGenerated: parseStreamId(String(values.get('last-generated-id'))) ?? STREAM_START,
-    // Redis before 7.0 does not count entries added: no gap can be seen there.
-    trimmed: Number(values.get('entries-added') ?? length) > length,
-  };
 }
 
 function parseCursor(cursor: string): StreamId {

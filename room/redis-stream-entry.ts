@@ -1,5 +1,6 @@
 // The vocabulary of a Redis stream, as the Redis room uses it: entry ids
-// (which are also the cursors clients carry) and entries (which are messages).
+// (which are also the cursors clients carry), entries (which are messages),
+// and the replies of XRANGE and XINFO STREAM that carry them.
 //
 // A stream id is "<milliseconds>-<sequence>", given by Redis on XADD and
 // always increasing within a stream. Clients treat it as opaque; the room
@@ -61,4 +62,45 @@ export function entriesToMessages(entries: StreamEntry[]): Message[] {
     if (message) messages.push(message);
   }
   return messages;
+}
+
+/** What XINFO STREAM says of a stream. */
+export interface StreamInfo {
+  length: number;
+  firstKept: StreamId;
+  lastGenerated: StreamId;
+  /** Whether MAXLEN ~ has dropped entries (more were ever added than are kept). */
+  trimmed: boolean;
+}
+
+/** One reply of a pipeline, as ioredis gives it, or undefined when the pipeline ran no command. */
+export type PipelineReply = [error: Error | null, result: unknown] | undefined;
+
+/** XRANGE's entries, or its error thrown. */
+export function rangeReply(reply: PipelineReply): StreamEntry[] {
+  if (!reply) throw new Error('no reply to XRANGE');
+  if (reply[0]) throw reply[0];
+  return reply[1] as StreamEntry[];
+}
+
+/** XINFO STREAM answers a flat [name, value, ...] list; "no such key" means nothing was ever posted. */
+export function infoReply(reply: PipelineReply): StreamInfo {
+  if (!reply) throw new Error('no reply to XINFO STREAM');
+  const [error, result] = reply;
+  if (error) {
+    if (/no such key/i.test(error.message)) return { length: 0, firstKept: STREAM_START, lastGenerated: STREAM_START, trimmed: false };
+    throw error;
+  }
+  const fields = result as unknown[];
+  const values = new Map<string, unknown>();
+  for (let i = 0; i + 1 < fields.length; i += 2) values.set(String(fields[i]), fields[i + 1]);
+  const length = Number(values.get('length') ?? 0);
+  const firstEntry = values.get('first-entry') as StreamEntry | null | undefined;
+  return {
+    length,
+    firstKept: (firstEntry && parseStreamId(firstEntry[0])) || STREAM_START,
+    lastGenerated: parseStreamId(String(values.get('last-generated-id'))) ?? STREAM_START,
+    // Redis before 7.0 does not count entries added: no gap can be seen there.
+    trimmed: Number(values.get('entries-added') ?? length) > length,
+  };
 }

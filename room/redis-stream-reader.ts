@@ -14,6 +14,10 @@
 // remembers the id of the last entry it delivered and always asks for what
 // comes after it, so a dropped connection loses nothing: when Redis is back,
 // the next XREAD picks up exactly where the last one stopped.
+//
+// Each XREAD is followed, on the same connection, by an XLEN: Redis runs it
+// as soon as the XREAD returns, so every batch comes with the stream's length
+// just after it (for /api/stats), at one small command per batch.
 
 import type { Redis } from 'ioredis';
 import type { Message } from '../wire/types.ts';
@@ -32,6 +36,29 @@ interface Waiter {
   resolve: () => void;
 }
 
+/** XREAD's answer for one stream: [[key, entries]], or null when the block timed out. */
+type XreadReply = [key: string, entries: StreamEntry[]][] | null;
+
+/** What one read brought: possibly no messages (the block timed out), always the stream's length. */
+export interface StreamBatch {
+  /** The entries that are messages, in stream order. */
+  messages: Message[];
+  /** The last entry read (a message or not): the next read asks for what follows it. */
+  lastId: StreamId;
+  /** How many entries the stream held right after this read. */
+  streamLength: number;
+}
+
+export interface StreamReaderListener {
+  /** Entries that directly follow the previous batch (or the point given to resumingAfter). */
+  batch(batch: StreamBatch): void;
+  /**
+   * From here on, entries after `id` are read; the next batch follows `id`. Called on start, and each time
+   * the connection drops (`afterOutage`): the Redis found again may hold another stream (restarted empty).
+   */
+  resumingAfter(id: StreamId, afterOutage: boolean): void;
+}
+
 export class StreamReader {
   private lastDelivered: StreamId = STREAM_START;
   /** append() calls waiting until their own message has been handed to the local subscribers. */
@@ -42,15 +69,19 @@ export class StreamReader {
   constructor(
     private readonly connection: Redis,
     private readonly stream: string,
-    private readonly deliver: (messages: Message[]) => void,
+    private readonly listener: StreamReaderListener,
   ) {
-    // While the connection is down nothing can be delivered; let append() answer rather than hang through an outage.
-    connection.on('close', () => this.releaseWaiters());
+    connection.on('close', () => {
+      // While the connection is down nothing can be delivered; let append() answer rather than hang through an outage.
+      this.releaseWaiters();
+      this.listener.resumingAfter(this.lastDelivered, true);
+    });
   }
 
   /** Deliver every entry after `after`, from now until stop(). */
   start(after: StreamId): void {
     this.lastDelivered = after;
+    this.listener.resumingAfter(after, false);
     this.running = this.loop();
   }
 
@@ -80,8 +111,9 @@ export class StreamReader {
     let retryDelay = FIRST_RETRY_DELAY_MS;
     while (!this.stopped) {
       let entries: StreamEntry[];
+      let streamLength: number;
       try {
-        entries = await this.readNext();
+        [entries, streamLength] = await this.readNext();
         retryDelay = FIRST_RETRY_DELAY_MS;
       } catch (error) {
         if (this.stopped) return;
@@ -92,20 +124,20 @@ export class StreamReader {
         retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
         continue;
       }
-      if (entries.length === 0) continue;
-      this.lastDelivered = parseStreamId(entries[entries.length - 1][0]) ?? this.lastDelivered;
-      this.deliver(entriesToMessages(entries));
+      if (entries.length > 0) this.lastDelivered = parseStreamId(entries[entries.length - 1][0]) ?? this.lastDelivered;
+      this.listener.batch({ messages: entriesToMessages(entries), lastId: this.lastDelivered, streamLength });
       this.resolveDeliveredWaiters();
     }
   }
 
-  /** One XREAD BLOCK for what comes after the last delivered entry; [] when the block timed out. */
-  private async readNext(): Promise<StreamEntry[]> {
+  /** One XREAD BLOCK for what comes after the last delivered entry ([] when the block timed out), then XLEN. */
+  private async readNext(): Promise<[StreamEntry[], number]> {
     const after = formatStreamId(this.lastDelivered);
-    const reply = (await this.connection.xread('COUNT', BATCH_SIZE, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, after)) as
-      | [key: string, entries: StreamEntry[]][]
-      | null;
-    return reply?.[0]?.[1] ?? [];
+    // Both go out now, one behind the other; through an outage, whichever is unanswered is sent again, in order.
+    // Promise.all handles a failure of either (a lone rejected promise would be an unhandled rejection).
+    const reading = this.connection.xread('COUNT', BATCH_SIZE, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, after) as Promise<XreadReply>;
+    const [reply, length] = await Promise.all([reading, this.connection.xlen(this.stream)]);
+    return [reply?.[0]?.[1] ?? [], length];
   }
 
   private resolveDeliveredWaiters(): void {
