@@ -6,35 +6,16 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Lesson, LessonIndex } from '../wire/lesson.ts';
+
+// The lesson's shape lives in wire/ so the browser can read index.json with it too.
+export type { Lesson, LessonServer } from '../wire/lesson.ts';
 
 export const LESSONS_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The server a lesson works against, as `npm start` flags. */
-export interface LessonServer {
-  /** The default strategy (--strategy). */
-  strategy: string;
-  /** Other flags, by name without dashes: { "hold-timeout": 10000 }. */
-  flags?: Record<string, number>;
-}
-
-export interface Lesson {
-  number: number;
-  /** The Markdown file, relative to lessons/. */
-  file: string;
-  title: string;
-  /** Class time it is written for. */
-  minutes: number;
-  /** The source files it explains, relative to the project root. */
-  teaches: string[];
-  /** What `npm run lesson -- <n>` starts; none for lessons that start their own processes. */
-  server?: LessonServer;
-  /** The student's working copy for `npm run lesson -- verify <n>`, relative to lessons/exercises/ (and lessons/solutions/). */
-  exercise?: string;
-}
-
 export function loadLessons(): Lesson[] {
-  const index = JSON.parse(readFileSync(`${LESSONS_DIR}index.json`, 'utf8')) as { lessons: Lesson[] };
+  const index = JSON.parse(readFileSync(`${LESSONS_DIR}index.json`, 'utf8')) as LessonIndex;
   return index.lessons;
 }
 

@@ -6,12 +6,10 @@
 //   npm run lesson -- show 3               the whole lesson, figures filled in from the bench
 //   npm run lesson -- verify 3             check your exercise (--solution: the reference one)
 
-import { existsSync, readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import yargs from 'yargs/yargs';
 import { hideBin } from 'yargs/helpers';
-import { BENCH_MARKER, lookUpFigure, formatFigure, MissingFigure } from './bench-figures.ts';
-import { findLesson, loadLessons, PROJECT_ROOT, readLessonMarkdown, type Lesson } from './catalog.ts';
+import { fillInFigures, readBenchResults } from './bench-figures.ts';
+import { findLesson, loadLessons, readLessonMarkdown, type Lesson } from './catalog.ts';
 import { startLessonServer } from './lesson-server.ts';
 import { lessonParts } from './markdown-blocks.ts';
 import { hasChecker, verifyLesson } from './verify/verify-lesson.ts';
@@ -20,7 +18,6 @@ import { allPassed, formatReport } from './verify/outcome.ts';
 /** A lesson's server stops by itself after this long, unless --minutes says otherwise. */
 const DEFAULT_SERVER_MINUTES = 45;
 const USAGE_ERROR_EXIT = 2;
-const RESULTS_FILE = `${PROJECT_ROOT}results/latest.json`;
 
 await yargs(hideBin(process.argv))
   .scriptName('npm run lesson --')
@@ -30,7 +27,7 @@ await yargs(hideBin(process.argv))
     'show <lesson>',
     'Print a whole lesson, with the figures from results/latest.json filled in',
     (command) => command.positional('lesson', { type: 'number', demandOption: true }),
-    (argv) => console.log(fillInFigures(readLessonMarkdown(lessonOrExit(argv.lesson)))),
+    (argv) => console.log(fillInFigures(readLessonMarkdown(lessonOrExit(argv.lesson)), readBenchResults())),
   )
   .command(
     'verify <lesson>',
@@ -126,20 +123,6 @@ async function serveLesson(lesson: Lesson & { server: NonNullable<Lesson['server
   deadline.unref(); // the listening server keeps the process alive; the deadline alone must not
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-}
-
-/** Replace each {{bench: ...}} marker with its figure from the committed run, or say how to get one. */
-function fillInFigures(markdown: string): string {
-  const results = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as unknown) : undefined;
-  return markdown.replace(BENCH_MARKER, (_marker, path: string) => {
-    if (results === undefined) return `[a figure from ${relative(PROJECT_ROOT, RESULTS_FILE)}: run npm run bench first]`;
-    try {
-      return formatFigure(lookUpFigure(results, path));
-    } catch (error) {
-      if (error instanceof MissingFigure) return `[no figure at ${path} in the bench results]`;
-      throw error;
-    }
-  });
 }
 
 function lessonOrExit(number: number): Lesson {

@@ -13,8 +13,6 @@ export class ChatLog {
   private readonly list: HTMLOListElement;
   /** Every message id shown, delivered or pending, and its line. */
   private readonly lines = new Map<string, HTMLLIElement>();
-  /** Deliveries of a message already shown, which were dropped rather than shown twice. */
-  duplicatesDropped = 0;
 
   constructor(container: HTMLElement) {
     this.list = element('ol', 'chat-log', { 'aria-label': 'Conversation', 'aria-live': 'polite', tabindex: 0 });
@@ -30,10 +28,7 @@ export class ChatLog {
         line.querySelector('.state')?.remove();
         continue;
       }
-      if (line) {
-        this.duplicatesDropped += 1;
-        continue;
-      }
+      if (line) continue; // delivered again (after a switch of strategy, say): shown once
       this.insert(message.id, this.messageLine(message));
     }
   }

@@ -7,16 +7,14 @@
 // message the old one delivered, so nothing is lost; otherwise it starts from
 // the recent history. Either way the log shows each message once.
 
-import type { Config } from '../wire/types.ts';
+import { checkDraft, DraftError, MAX_TEXT_LENGTH } from '../wire/draft.ts';
+import type { Config, Draft } from '../wire/types.ts';
 import { ChatLog } from './chat-log.ts';
 import { clockTime, element } from './element.ts';
 import { StrategySwitcher } from './strategy-switcher.ts';
 import { transports } from './transports/registry.ts';
 import type { Delivery, Status, Transport } from './transports/transport.ts';
 import { WireView } from './wire-view.ts';
-
-/** The server refuses longer messages. */
-const MAX_TEXT_LENGTH = 2000;
 
 export interface ChatPaneOptions {
   config: Config;
@@ -102,7 +100,15 @@ export class ChatPane {
   private async send(): Promise<void> {
     const text = this.input.value.trim();
     if (!text || !this.transport) return;
-    const draft = { author: this.options.author(), text };
+    let draft: Draft;
+    try {
+      // The server's own rule (wire/draft.ts): a message it would refuse is not sent, with the sentence it would answer.
+      draft = checkDraft({ author: this.options.author(), text });
+    } catch (error) {
+      if (!(error instanceof DraftError)) throw error;
+      this.log.notice(`Not sent: ${error.message}`);
+      return;
+    }
     this.input.value = '';
     try {
       const accepted = await this.transport.send(draft);

@@ -1,8 +1,8 @@
 // Measured figures in a lesson, filled in from the committed bench run
-// (/results/latest.json) the way the command line fills them: see
-// lessons/bench-figures.ts for the {{bench: ...}} markers.
+// (/results/latest.json) by the renderer the command line uses too: see
+// wire/lesson.ts for the {{bench: ...}} markers.
 
-import { BENCH_MARKER, formatFigure, lookUpFigure, MissingFigure } from '../lessons/bench-figures.ts';
+import { renderBenchMarkers } from '../wire/lesson.ts';
 
 /** What a marker shows when there is no bench run to read. */
 export const NO_BENCH_RUN = '(run npm run bench)';
@@ -35,23 +35,13 @@ export async function fetchBenchResults(): Promise<BenchResults> {
  * goes through the sanitizer with the rest of the lesson.
  */
 export function fillBenchFigures(markdown: string, bench: BenchResults): string {
-  return markdown.replace(BENCH_MARKER, (_marker, path: string) => {
-    const title = escapeHtml(`from results/latest.json: ${path}`);
-    const figure = figureFor(path, bench);
-    const className = figure === undefined ? 'bench-figure missing' : 'bench-figure';
-    const text = figure ?? ('unavailable' in bench ? bench.unavailable : NOT_MEASURED);
-    return `<span class="${className}" title="${title}">${escapeHtml(text)}</span>`;
+  const results = 'results' in bench ? bench.results : undefined;
+  return renderBenchMarkers(markdown, results, (figure) => {
+    const title = escapeHtml(`from results/latest.json: ${figure.path}`);
+    if ('text' in figure) return `<span class="bench-figure" title="${title}">${escapeHtml(figure.text)}</span>`;
+    const note = 'unavailable' in bench ? bench.unavailable : NOT_MEASURED;
+    return `<span class="bench-figure missing" title="${title}">${escapeHtml(note)}</span>`;
   });
-}
-
-function figureFor(path: string, bench: BenchResults): string | undefined {
-  if (!('results' in bench)) return undefined;
-  try {
-    return formatFigure(lookUpFigure(bench.results, path));
-  } catch (error) {
-    if (error instanceof MissingFigure) return undefined;
-    throw error;
-  }
 }
 
 /** Also escapes "|", which would split a Markdown table cell the marker sits in. */

@@ -6,7 +6,7 @@
 //   http(s)://localhost:3000/...  the same page on this server (a class may reach it by another address)
 //   other absolute links    unchanged, opened in a new tab
 
-import type { Lesson } from '../lessons/catalog.ts';
+import type { Lesson } from '../wire/lesson.ts';
 import { element } from './element.ts';
 
 /** The repository as if it were a web address, so the URL parser can resolve "../" for us. */

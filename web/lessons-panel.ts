@@ -7,8 +7,7 @@
 // readable (lesson-links.ts). The panel fetches nothing until it is opened;
 // ?lesson=3 opens it on lesson 3, and the last lesson read is remembered.
 
-import { benchMarkerPaths } from '../lessons/bench-figures.ts';
-import type { Lesson } from '../lessons/catalog.ts';
+import { benchMarkerPaths, type Lesson, type LessonIndex } from '../wire/lesson.ts';
 import { element } from './element.ts';
 import { fetchBenchResults, fillBenchFigures, type BenchResults } from './lesson-figures.ts';
 import { adaptLinks } from './lesson-links.ts';
@@ -95,7 +94,7 @@ class LessonsPanel {
 }
 
 async function fetchLessonList(): Promise<Lesson[]> {
-  const index = JSON.parse(await fetchText('/lessons/index.json')) as { lessons?: Lesson[] };
+  const index = JSON.parse(await fetchText('/lessons/index.json')) as Partial<LessonIndex>;
   if (!Array.isArray(index.lessons)) throw new Error('index.json has no "lessons" list');
   return index.lessons;
 }

@@ -8,13 +8,9 @@
 
 import DOMPurify from 'dompurify';
 import { Marked, Renderer, type Tokens } from 'marked';
+import { FENCE_NOTES, isFenceNote } from '../wire/lesson.ts';
 import { element } from './element.ts';
 
-/** What the word after a fence's language means (see lessons/markdown-blocks.ts). */
-const FENCE_NOTES: Record<string, string> = {
-  server: 'starts the server: leave it running and use another terminal for the next blocks',
-  'by-hand': 'run it yourself when the lesson says so',
-};
 /** A fence word is shown only if it is this plain. */
 const PLAIN_WORD = /^[\w.+-]{1,32}$/;
 
@@ -54,7 +50,7 @@ export function renderMarkdown(markdown: string): DocumentFragment {
 function labelFences(root: ParentNode): void {
   for (const pre of root.querySelectorAll<HTMLElement>('pre[data-language]')) {
     const { language = '', note } = pre.dataset;
-    const title = note === undefined ? undefined : FENCE_NOTES[note];
+    const title = note !== undefined && isFenceNote(note) ? FENCE_NOTES[note] : undefined;
     pre.prepend(element('span', 'fence-label', { title }, [note ? `${language} · ${note}` : language]));
   }
 }

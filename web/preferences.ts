@@ -1,10 +1,10 @@
 // What the page remembers between visits, in localStorage: the name you chat
 // under and whether you want large text (for a projector).
 
+import { MAX_AUTHOR_LENGTH } from '../wire/draft.ts';
+
 const NAME_KEY = 'pollbench.name';
 const LARGE_TEXT_KEY = 'pollbench.largeText';
-/** The server refuses longer authors. */
-export const MAX_NAME_LENGTH = 64;
 
 export function savedName(): string {
   return read(NAME_KEY) ?? `guest-${Math.floor(Math.random() * 900 + 100)}`;
@@ -27,7 +27,7 @@ export function setUpLargeText(checkbox: HTMLInputElement): void {
 
 /** Wire a name field to localStorage. */
 export function setUpNameField(input: HTMLInputElement): void {
-  input.maxLength = MAX_NAME_LENGTH;
+  input.maxLength = MAX_AUTHOR_LENGTH; // the server refuses longer names
   input.value = savedName();
   saveName(input.value);
   input.addEventListener('change', () => saveName(input.value.trim() || savedName()));

@@ -1,12 +1,18 @@
 // The wire view: what this tab's transport does on the network, drawn live.
 //
-//   timeline  one bar per request, from the moment it left to its answer, on
-//             a window of the last seconds: a held long poll is one long bar,
-//             short polls are a row of short ones, a stream is one bar with
-//             a tick per event on it
+//   timeline  one bar per request, from the moment the page made it to its
+//             answer, on a window of the last seconds: a held long poll is one
+//             long bar, short polls are a row of short ones, a stream is one
+//             bar with a tick per event on it
 //   table     the latest requests: status, how long, bytes, messages carried
 //   counters  requests, empty answers, bytes, and the delivery delay of each
 //             live message (when it arrived here - when the server accepted it)
+//
+// A request without an answer yet is "pending", not "held": the page cannot
+// tell a request the server holds from one the browser has not sent yet,
+// queued behind six others to the same host. Once answered, the browser says
+// when it really left (sentAt, watched-fetch.ts), and the bar shows the time
+// it spent queued apart from the time at the server.
 
 import type { Delivery, WireEvent } from './transports/transport.ts';
 import { clockTime, element } from './element.ts';
@@ -21,6 +27,8 @@ const REDRAW_EVERY_MS = 250;
 const KEEP_ENTRIES = 400;
 /** Requests listed in the table. */
 const TABLE_ROWS = 10;
+/** A request that left the browser this much later than the page made it was queued (not just a busy page). */
+const QUEUED_MIN_MS = 50;
 
 interface Entry {
   id: number;
@@ -32,6 +40,8 @@ interface Entry {
   end?: number;
   status?: number;
   error?: string;
+  /** When the browser sent it, if it was queued first (QUEUED_MIN_MS or more after `start`). */
+  sentAt?: number;
   bytes: number;
   messages: number;
   lane: number;
@@ -56,7 +66,6 @@ export class WireView {
   private readonly tableBody: HTMLTableSectionElement;
   private readonly counterCells: Record<'requests' | 'empty' | 'bytes' | 'delay' | 'average', HTMLElement>;
   private readonly caption: HTMLElement;
-  private readonly redrawTimer: ReturnType<typeof setInterval>;
   private drawPending = false;
 
   constructor(container: HTMLElement) {
@@ -85,14 +94,16 @@ export class WireView {
       this.tableBody,
     ]);
     const legend = element('p', 'legend', { 'aria-hidden': 'true' }, [
-      swatch('open', 'open/held'),
+      swatch('queued', 'queued in the browser'),
+      swatch('open', 'open, no answer yet'),
       swatch('carried', 'carried messages'),
       swatch('empty', 'empty'),
       swatch('send', 'send'),
       swatch('failed', 'failed'),
     ]);
     container.append(this.caption, counters, this.timeline, axis, legend, table);
-    this.redrawTimer = setInterval(() => this.draw(), REDRAW_EVERY_MS);
+    // Slides the window for as long as the page is open.
+    setInterval(() => this.draw(), REDRAW_EVERY_MS);
   }
 
   /** Start counting afresh (after a switch of strategy), keeping the timeline. */
@@ -122,6 +133,7 @@ export class WireView {
     entry.end = event.at;
     entry.status = event.status;
     entry.error = event.error;
+    if (event.sentAt !== undefined && event.sentAt - entry.start >= QUEUED_MIN_MS) entry.sentAt = Math.min(event.sentAt, event.at);
     if (!entry.stream) this.countAnswer(entry, event.bytes, event.messages);
     if (entry.purpose === 'receive' && event.status === 200 && entry.messages === 0 && !entry.stream) this.counters.empty += 1;
   }
@@ -135,11 +147,6 @@ export class WireView {
       this.counters.delays += 1;
       this.counters.delayTotalMs += delay;
     }
-  }
-
-  /** Stop redrawing: the view is gone. */
-  dispose(): void {
-    clearInterval(this.redrawTimer);
   }
 
   private countAnswer(entry: Entry, bytes: number, messages: number): void {
@@ -189,13 +196,21 @@ export class WireView {
       if (end < from) continue;
       const bar = element('div', `bar ${barKind(entry)}`, { title: describe(entry, now) });
       // Positions are set through the CSSOM: the page's CSP forbids style="" attributes.
-      bar.style.left = `${percent(Math.max(entry.start, from) - from)}%`;
-      bar.style.width = `${Math.max(0.4, percent(end - Math.max(entry.start, from)))}%`;
+      const barStart = Math.max(entry.start, from);
+      bar.style.left = `${percent(barStart - from)}%`;
+      bar.style.width = `${Math.max(0.4, percent(end - barStart))}%`;
       bar.style.top = `${entry.lane * (100 / LANES)}%`;
+      /** Where a moment falls along the bar, for what is drawn on it. */
+      const along = (at: number) => `${((at - barStart) / Math.max(1, end - barStart)) * 100}%`;
+      if (entry.sentAt !== undefined && entry.sentAt > from) {
+        const queued = element('span', 'queued-part');
+        queued.style.width = along(entry.sentAt);
+        bar.append(queued);
+      }
       for (const tick of entry.ticks) {
         if (tick.at < from) continue;
         const mark = element('span', `tick ${tick.direction}`);
-        mark.style.left = `${((tick.at - Math.max(entry.start, from)) / Math.max(1, end - Math.max(entry.start, from))) * 100}%`;
+        mark.style.left = along(tick.at);
         bar.append(mark);
       }
       bars.push(bar);
@@ -207,14 +222,23 @@ export class WireView {
     const rows = this.entries.slice(-TABLE_ROWS).reverse().map((entry) => {
       const took = (entry.end ?? now) - entry.start;
       const state = entry.end === undefined ? 'open' : entry.error || (entry.status ?? 0) >= 400 ? 'failed' : 'done';
+      const queuedMs = entry.sentAt === undefined ? 0 : entry.sentAt - entry.start;
       return element(
         'tr',
         barKind(entry),
-        { 'data-state': state, 'data-purpose': entry.purpose, 'data-took-ms': took, 'data-messages': entry.messages, 'data-url': entry.url },
+        {
+          'data-state': state,
+          'data-purpose': entry.purpose,
+          'data-took-ms': took,
+          'data-queued-ms': queuedMs,
+          'data-messages': entry.messages,
+          'data-url': entry.url,
+          title: describe(entry, now),
+        },
         [
           element('td', '', {}, [clockTime(entry.start)]),
           element('td', 'url', { title: `${entry.method} ${entry.url}` }, [`${entry.method} ${shortUrl(entry.url)}`]),
-          element('td', '', {}, [entry.end === undefined ? (entry.stream ? 'open' : 'held…') : entry.error ?? String(entry.status)]),
+          element('td', '', {}, [statusText(entry)]),
           element('td', 'number', {}, [formatDuration(took)]),
           element('td', 'number', {}, [String(entry.bytes)]),
           element('td', 'number', {}, [String(entry.messages)]),
@@ -245,10 +269,21 @@ function barKind(entry: Entry): string {
   return entry.messages > 0 ? 'carried' : 'empty';
 }
 
+/** The status column: the answer's status, or what is known of a request still out. */
+function statusText(entry: Entry): string {
+  if (entry.end !== undefined) return entry.error ?? String(entry.status);
+  return entry.stream ? 'open' : 'pending';
+}
+
 function describe(entry: Entry, now: number): string {
   const took = formatDuration((entry.end ?? now) - entry.start);
-  const outcome = entry.end === undefined ? 'still open' : entry.error ?? `HTTP ${entry.status}`;
-  return `${entry.method} ${shortUrl(entry.url)}: ${outcome}, ${took}, ${entry.bytes} bytes, ${entry.messages} messages`;
+  const request = `${entry.method} ${shortUrl(entry.url)}`;
+  if (entry.end === undefined && entry.stream) return `${request}: open, ${took}, ${entry.bytes} bytes, ${entry.messages} messages`;
+  if (entry.end === undefined) {
+    return `${request}: no answer yet after ${took}: held by the server, or still queued in the browser (it sends at most six requests to one host at once)`;
+  }
+  const queued = entry.sentAt === undefined ? '' : `, of which ${formatDuration(entry.sentAt - entry.start)} queued in the browser before it was sent`;
+  return `${request}: ${entry.error ?? `HTTP ${entry.status}`}, ${took}${queued}, ${entry.bytes} bytes, ${entry.messages} messages`;
 }
 
 function percent(ms: number): number {

@@ -7,9 +7,11 @@ import type { Browser } from 'playwright-core';
 import { strategies } from '../../strategies/registry.ts';
 import { hasTransport } from '../../web/transports/registry.ts';
 import type { Config } from '../../wire/types.ts';
-import { eventually, getJson, post, startTestServer, type TestServer } from '../support/server.ts';
-import { SCREENSHOTS, newPerson, openChat, say, shownTexts, startBrowser, waitForMessage, wireRows, type Person } from './pages.ts';
+import { getJson, post, startTestServer, type TestServer } from '../support/server.ts';
+import { SCREENSHOTS, newPerson, openChat, postInTurn, say, shownTexts, startBrowser, waitForMessage, wireRows } from './pages.ts';
 
+/** Messages posted, one after another, around each switch of strategy. */
+const BURST = 10;
 /** Every strategy the server offers (as /api/config lists them) that this client has a transport for. */
 const spoken = strategies.map((strategy) => strategy.name).filter(hasTransport);
 
@@ -71,21 +73,16 @@ describe('the chat page', () => {
   it('loses and repeats nothing while switching between short-poll and long-poll mid-conversation', async () => {
     const ann = await newPerson(browser, 'ann');
     await openChat(ann, server.url, 'long-poll');
-    const texts = Array.from({ length: 40 }, (_, index) => `switch test ${index + 1}`);
+    const switches = ['short-poll', 'long-poll', 'short-poll', 'long-poll'];
+    const texts = Array.from({ length: switches.length * BURST }, (_, index) => `switch test ${index + 1}`);
 
-    // Someone else keeps talking while ann switches back and forth.
-    const talking = (async () => {
-      for (const text of texts) {
-        await post(server, 'long-poll', { author: 'cy', text });
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    })();
-    for (const strategy of ['short-poll', 'long-poll', 'short-poll', 'long-poll']) {
-      await ann.page.check(`.switcher input[value="${strategy}"]`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+    for (const [turn, strategy] of switches.entries()) {
+      // Someone else talks while ann switches: the burst's messages arrive before, during and after the switch.
+      const burst = texts.slice(turn * BURST, (turn + 1) * BURST);
+      await Promise.all([postInTurn(server, 'long-poll', 'cy', burst), ann.page.check(`.switcher input[value="${strategy}"]`)]);
+      // The next switch comes once this burst has been seen, whichever transport carried it.
+      await waitForMessage(ann.page, burst.at(-1)!);
     }
-    await talking;
-    await waitForMessage(ann.page, texts.at(-1)!);
 
     const shown = (await shownTexts(ann.page)).filter((text) => text.startsWith('switch test'));
     expect(shown).toEqual(texts);
@@ -116,6 +113,19 @@ describe('the chat page', () => {
     }
     await ann.page.context().close();
     await bob.page.context().close();
+  });
+
+  it('does not send a message the server would refuse, says why in the server\'s words, and keeps the text', async () => {
+    const ann = await newPerson(browser, 'ann');
+    await openChat(ann, server.url, 'long-poll');
+    await say(ann.page, 'ring the bell\u0007');
+    await ann.page.waitForSelector('.chat-log .notice:text("Not sent")');
+    expect(await ann.page.$$eval('.chat-log .notice', (notices) => notices.map((notice) => notice.textContent))).toEqual([
+      'Not sent: "text" contains a control character',
+    ]);
+    expect(await ann.page.inputValue('#message-chat')).toBe('ring the bell\u0007');
+    expect((await wireRows(ann.page)).filter((row) => row.purpose === 'send')).toEqual([]);
+    await ann.page.context().close();
   });
 
   it('opens on the server\'s default strategy when the URL names one it does not know', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchMarkerPaths } from '../../lessons/bench-figures.ts';
+import { benchMarkerPaths } from '../../wire/lesson.ts';
 import { loadLessons, readLessonMarkdown } from '../../lessons/catalog.ts';
 import { NO_BENCH_RUN, NOT_MEASURED } from '../../web/lesson-figures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

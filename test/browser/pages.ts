@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../web/build.ts';
 import { launchBrowser } from '../../bench/report/chromium.ts';
+import { post } from '../support/server.ts';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../results/screenshots/', import.meta.url));
 /** A laptop screen: what a student sees first. */
@@ -36,6 +37,22 @@ export async function newPerson(browser: Browser, name: string): Promise<Person>
   });
   page.on('pageerror', (error) => person.errors.push(error.message));
   return person;
+}
+
+/**
+ * `count` tabs of one browser context, like one person's browser window: they
+ * share its storage and its connections (at most six to one host at once).
+ */
+export async function newTabs(browser: Browser, name: string, count: number): Promise<Person[]> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript((saved) => localStorage.setItem('pollbench.name', saved), name);
+  const tabs: Person[] = [];
+  for (let index = 0; index < count; index++) {
+    const tab: Person = { page: await context.newPage(), dialogs: [], errors: [] };
+    tab.page.on('pageerror', (error) => tab.errors.push(error.message));
+    tabs.push(tab);
+  }
+  return tabs;
 }
 
 export interface Person {
@@ -73,6 +90,14 @@ export async function say(page: Page, text: string, pane = 'chat'): Promise<void
   await page.press(`#message-${pane}`, 'Enter');
 }
 
+/** Post `texts` as `author` from outside the browser, each once the one before it was accepted. */
+export async function postInTurn(server: { url: string }, strategy: string, author: string, texts: string[]): Promise<void> {
+  for (const text of texts) {
+    const { status } = await post(server, strategy, { author, text });
+    if (status !== 201) throw new Error(`posting "${text}" answered ${status}`);
+  }
+}
+
 /** The texts of the messages a pane shows, in order. */
 export function shownTexts(page: Page, pane = 'chat'): Promise<string[]> {
   return page.$$eval(`.pane:has(#message-${pane}) .chat-log .message .text`, (nodes) => nodes.map((node) => node.textContent ?? ''));
@@ -98,8 +123,23 @@ export function wireRows(page: Page, pane = 'chat') {
       purpose: row.getAttribute('data-purpose'),
       url: row.getAttribute('data-url') ?? '',
       tookMs: Number(row.getAttribute('data-took-ms')),
+      /** How long the browser kept it queued before sending it (0: sent at once, or not answered yet). */
+      queuedMs: Number(row.getAttribute('data-queued-ms')),
       messages: Number(row.getAttribute('data-messages')),
+      /** The status column as shown. */
+      status: row.children[2]?.textContent ?? '',
+      /** The row's explanation, shown on hover. */
+      title: row.getAttribute('title') ?? '',
     })),
+  );
+}
+
+/** Wait until a pane's status line is in `state` ("waiting", "reconnecting"...). */
+export async function waitForStatus(page: Page, state: string, pane = 'chat'): Promise<void> {
+  await page.waitForFunction(
+    ({ wanted, input }) => document.getElementById(input)?.closest('.pane')?.querySelector('.status')?.getAttribute('data-state') === wanted,
+    { wanted: state, input: `message-${pane}` },
+    { timeout: WAIT_MS },
   );
 }
 

@@ -8,7 +8,10 @@ import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { post, startTestServer, type TestServer } from '../support/server.ts';
-import { SCREENSHOTS, newPerson, openChat, say, shownTexts, startBrowser, waitForMessage, wireRows } from './pages.ts';
+import { SCREENSHOTS, newPerson, openChat, postInTurn, say, shownTexts, startBrowser, waitForMessage, wireRows } from './pages.ts';
+
+/** Messages posted, one after another, around each switch of strategy. */
+const BURST = 10;
 
 let browser: Browser;
 let server: TestServer;
@@ -47,21 +50,16 @@ describe('the push transports in the chat page', () => {
   it('loses and repeats nothing while switching short-poll -> sse -> websocket -> long-poll mid-conversation', async () => {
     const ann = await newPerson(browser, 'ann');
     await openChat(ann, server.url, 'short-poll');
-    const texts = Array.from({ length: 40 }, (_, index) => `push switch ${index + 1}`);
+    const switches = ['sse', 'websocket', 'long-poll'];
+    const texts = Array.from({ length: switches.length * BURST }, (_, index) => `push switch ${index + 1}`);
 
-    // Someone else keeps talking while ann switches.
-    const talking = (async () => {
-      for (const text of texts) {
-        await post(server, 'long-poll', { author: 'cy', text });
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    })();
-    for (const strategy of ['sse', 'websocket', 'long-poll']) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      await ann.page.check(`.switcher input[value="${strategy}"]`);
+    for (const [turn, strategy] of switches.entries()) {
+      // Someone else talks while ann switches: the burst's messages arrive before, during and after the switch.
+      const burst = texts.slice(turn * BURST, (turn + 1) * BURST);
+      await Promise.all([postInTurn(server, 'long-poll', 'cy', burst), ann.page.check(`.switcher input[value="${strategy}"]`)]);
+      // The next switch comes once this burst has been seen, whichever transport carried it.
+      await waitForMessage(ann.page, burst.at(-1)!);
     }
-    await talking;
-    await waitForMessage(ann.page, texts.at(-1)!);
 
     expect((await shownTexts(ann.page)).filter((text) => text.startsWith('push switch'))).toEqual(texts);
     // Each push transport resumed after the last id rather than asking for the history again.

@@ -1,23 +1,20 @@
 // The loop every polling transport runs: ask with a cursor, deliver, ask again.
 //
-//   ask GET /api/<strategy>/messages?since=<cursor>
+//   ask GET /api/<strategy>/messages?since=<cursor>     (the first ask: firstCursor())
 //     answer 200  -> deliver the messages, take the new cursor,
 //                    wait waitAfterAnswer() (short-poll: the interval; long polls: nothing)
 //     anything else -> wait waitAfterFailure() (back-off with jitter, or nothing
 //                    for the document's client), with cursorAfterFailure()
 //   ...until stop().
 //
-// The three polling transports differ only in those three hooks, so each of
-// their files shows just the one idea that makes it what it is.
+// The polling transports differ only in those hooks (and waitingDetail(), the
+// status line's words), each with an honest default where one exists, so each
+// of their files shows just the one idea that makes it what it is.
 
-import type { Accepted, Draft, MessagesPage } from '../../wire/types.ts';
+import type { MessagesPage } from '../../wire/types.ts';
+import { retryDelay } from './backoff.ts';
 import { TransportBase, type Resume, type StrategySettings } from './transport.ts';
-import { NoAnswerError, errorText, postMessage, watchedFetch, type Answer } from './watched-fetch.ts';
-
-/** First wait after an error; it doubles with every further error in a row... */
-const FIRST_BACKOFF_MS = 500;
-/** ...up to this. */
-const MAX_BACKOFF_MS = 15_000;
+import { NoAnswerError, errorText, isMessagesPage, watchedFetch, type Answer } from './watched-fetch.ts';
 
 /** What went wrong with one ask: an HTTP answer other than 200, or none at all. */
 export interface Failure {
@@ -47,15 +44,9 @@ export abstract class PollingTransport extends TransportBase {
   /** What the status line says between two answers: how this transport waits for news. */
   protected abstract waitingDetail(): string;
 
-  /** Honest default: back off, doubling, with jitter, and honour Retry-After. */
+  /** Honest default: back off, doubling, with jitter, and honour Retry-After (backoff.ts). */
   protected waitAfterFailure(failure: Failure): number {
-    const retryAfterSeconds = Number(failure.answer?.headers.get('Retry-After'));
-    const base =
-      retryAfterSeconds > 0
-        ? retryAfterSeconds * 1000
-        : Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failure.inARow - 1));
-    // Jitter: thirty laptops that lost the server together must not come back in the same millisecond.
-    return base * (0.5 + Math.random() / 2);
+    return retryDelay(failure.inARow, failure.answer);
   }
 
   /** Honest default: keep the cursor, except when the server refused it (400): then start over without one. */
@@ -75,22 +66,19 @@ export abstract class PollingTransport extends TransportBase {
     this.setStatus('stopped', 'stopped');
   }
 
-  send(draft: Draft): Promise<Accepted> {
-    return postMessage(this.wire, this.strategy, draft);
-  }
-
   private async loop(firstCursor: string | undefined): Promise<void> {
     let cursor = firstCursor;
     let inARow = 0;
     while (this.running) {
       const query = cursor === undefined ? '' : `?since=${encodeURIComponent(cursor)}`;
-      // A request the server will hold: say so while it is out, so a long wait reads as normal.
-      if (cursor !== undefined && inARow === 0 && this.waitAfterAnswer() === 0) this.setStatus('waiting', this.waitingDetail());
+      // A request the server will hold: say so while it is out, so a long wait reads as normal,
+      // also the first one after a failure (the server may be back and holding it already).
+      if (cursor !== undefined && this.waitAfterAnswer() === 0) this.setStatus('waiting', this.waitingDetail());
       let answer: Answer | undefined;
       let reason = '';
       try {
         answer = await watchedFetch(this.wire, 'receive', `/api/${this.strategy}/messages${query}`, { signal: this.stopper.signal });
-        if (answer.status !== 200 || !isPage(answer.body)) reason = errorText(answer);
+        if (answer.status !== 200 || !isMessagesPage(answer.body)) reason = errorText(answer);
       } catch (error) {
         if (!(error instanceof NoAnswerError)) throw error;
         reason = 'no answer from the server';
@@ -130,11 +118,6 @@ export abstract class PollingTransport extends TransportBase {
       signal.addEventListener('abort', onStop, { once: true });
     });
   }
-}
-
-function isPage(body: unknown): body is MessagesPage {
-  const page = body as MessagesPage | undefined;
-  return typeof page === 'object' && page !== null && Array.isArray(page.messages) && typeof page.cursor === 'string';
 }
 
 /** A numeric setting from /api/config, or a fallback if the server did not send it. */

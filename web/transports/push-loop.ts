@@ -7,7 +7,7 @@
 //        (a 400 means the server does not know our cursor: start over from the history)
 //   open the connection after the cursor (EventSource or WebSocket: the subclass)
 //     each message -> deliver it, the cursor becomes its id
-//     lost         -> wait (back-off with jitter), then all over again
+//     lost         -> wait (back-off with jitter, backoff.ts), then all over again
 //   ...until stop().
 //
 // Why the plain GET: neither EventSource nor WebSocket lets the page see the
@@ -15,16 +15,22 @@
 // request that does show it (and catches up on what was missed while it
 // happened). It also marks the first page of a chat as history, exactly,
 // since a stream or socket only ever carries live messages here.
+// When that GET is refused too (503: the room is down), its Retry-After sets
+// the wait. The Retry-After of a refused stream or socket itself (503: the
+// server holds its limit of connections) stays hidden from the page like its
+// status; the back-off, doubling, stands in for it.
 // Server side: strategies/sse.ts, strategies/websocket.ts.
 
-import type { Message, MessagesPage } from '../../wire/types.ts';
+import type { Message } from '../../wire/types.ts';
+import { retryDelay } from './backoff.ts';
 import { TransportBase, type Resume } from './transport.ts';
-import { NoAnswerError, errorText, watchedFetch } from './watched-fetch.ts';
+import { NoAnswerError, errorText, isMessagesPage, watchedFetch, type Answer } from './watched-fetch.ts';
 
-/** First wait after a lost or refused connection; it doubles with every further one in a row... */
-const FIRST_BACKOFF_MS = 500;
-/** ...up to this (the polling transports use the same two numbers). */
-const MAX_BACKOFF_MS = 15_000;
+/** Why a read or a connection failed, and the answer that said so, if there was one. */
+interface Refusal {
+  reason: string;
+  answer?: Answer;
+}
 
 export abstract class PushTransport extends TransportBase {
   readonly cursorIsMessageId = true;
@@ -86,9 +92,9 @@ export abstract class PushTransport extends TransportBase {
 
   private async connect(): Promise<void> {
     if (this.readFirst) {
-      const failure = await this.read();
+      const refusal = await this.read();
       if (!this.running) return;
-      if (failure) return this.retryLater(failure);
+      if (refusal) return this.retryLater(refusal.reason, refusal.answer);
       this.readFirst = false;
     }
     this.setStatus('connecting', `opening ${this.describeConnection()}`);
@@ -96,30 +102,28 @@ export abstract class PushTransport extends TransportBase {
   }
 
   /** One plain GET from the cursor (or of the history): undefined when it worked, else why not. */
-  private async read(): Promise<string | undefined> {
+  private async read(): Promise<Refusal | undefined> {
     const since = this.cursor;
     const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
     this.setStatus('connecting', `reading /api/${this.strategy}/messages${query}`);
     try {
       const answer = await watchedFetch(this.wire, 'receive', `/api/${this.strategy}/messages${query}`, { signal: this.stopper.signal });
-      const page = answer.body as MessagesPage | undefined;
       if (answer.status === 400) this.cursor = undefined; // a cursor this server never gave out (it was reset): start over
-      if (answer.status !== 200 || typeof page?.cursor !== 'string' || !Array.isArray(page.messages)) return errorText(answer);
+      if (answer.status !== 200 || !isMessagesPage(answer.body)) return { reason: errorText(answer), answer };
       if (!this.running) return undefined;
+      const page = answer.body;
       this.deliver({ messages: page.messages, history: since === undefined, gap: page.gap === true, receivedAt: Date.now() });
       this.cursor = page.cursor;
       return undefined;
     } catch (error) {
       if (!(error instanceof NoAnswerError)) throw error;
-      return 'no answer from the server';
+      return { reason: 'no answer from the server' };
     }
   }
 
-  private retryLater(reason: string): void {
+  private retryLater(reason: string, answer?: Answer): void {
     this.failuresInARow += 1;
-    const base = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (this.failuresInARow - 1));
-    // Jitter: thirty laptops that lost the server together must not come back in the same millisecond.
-    const wait = base * (0.5 + Math.random() / 2);
+    const wait = retryDelay(this.failuresInARow, answer);
     this.setStatus('reconnecting', `${reason}; trying again in ${(wait / 1000).toFixed(1)} s`);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), wait);

@@ -16,10 +16,10 @@
 // Server side: strategies/sse.ts.
 
 import { SSE_GAP_EVENT } from '../../wire/push.ts';
-import type { Accepted, Draft, Message } from '../../wire/types.ts';
+import type { Message } from '../../wire/types.ts';
 import { PushTransport } from './push-loop.ts';
 import type { TransportFactory } from './transport.ts';
-import { nextWireId, postMessage } from './watched-fetch.ts';
+import { nextWireId } from './watched-fetch.ts';
 
 const encoder = new TextEncoder();
 
@@ -28,10 +28,6 @@ class ServerSentEvents extends PushTransport {
   private source: EventSource | undefined;
   /** The wire view's id of the stream now open, if one is. */
   private streamId: number | undefined;
-
-  send(draft: Draft): Promise<Accepted> {
-    return postMessage(this.wire, this.strategy, draft);
-  }
 
   protected describeConnection(): string {
     return 'the event stream';

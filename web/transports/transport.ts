@@ -10,11 +10,12 @@
 //   a request/response pair     open ............................ close (status, bytes, messages)
 //   a long-lived stream/socket  open ... data ... data ... data ... close
 //
-// A poll is an open and a close; an EventSource or a WebSocket (later) is one
-// open, a data event per event or frame, and a close when it drops. The wire
-// view draws both from the same events.
+// A poll is an open and a close; an EventSource or a WebSocket is one open, a
+// data event per event or frame, and a close when it drops. The wire view
+// draws both from the same events.
 
 import type { Accepted, Draft, Message } from '../../wire/types.ts';
+import { postMessage } from './watched-fetch.ts';
 
 /** Where a new transport should pick the conversation up. */
 export interface Resume {
@@ -72,6 +73,12 @@ export type WireEvent =
       bytes: number;
       /** Messages the answer carried. */
       messages: number;
+      /**
+       * When the browser actually sent the request (requests only, when the
+       * browser says): later than the open event's `at` if it waited for a
+       * free connection, queued behind other requests to the same host.
+       */
+      sentAt?: number;
     };
 
 /**
@@ -120,7 +127,11 @@ export abstract class TransportBase implements Transport {
   abstract readonly cursorIsMessageId: boolean;
   abstract start(resume: Resume): void;
   abstract stop(): void;
-  abstract send(draft: Draft): Promise<Accepted>;
+
+  /** Honest default: an ordinary POST /api/<strategy>/messages (a WebSocket posts on its socket instead). */
+  send(draft: Draft): Promise<Accepted> {
+    return postMessage(this.wire, this.strategy, draft);
+  }
 
   private readonly messageListeners: ((delivery: Delivery) => void)[] = [];
   private readonly wireListeners: ((event: WireEvent) => void)[] = [];

@@ -17,7 +17,7 @@ import type { PostFrame, ServerFrame } from '../../wire/push.ts';
 import type { Accepted, Draft } from '../../wire/types.ts';
 import { PushTransport } from './push-loop.ts';
 import type { TransportFactory } from './transport.ts';
-import { nextWireId, postMessage } from './watched-fetch.ts';
+import { nextWireId } from './watched-fetch.ts';
 
 const encoder = new TextEncoder();
 
@@ -39,7 +39,7 @@ class WebSocketTransport extends PushTransport {
 
   /** By frame while the socket is open; by an ordinary POST while it reconnects, so posting never waits for it. */
   send(draft: Draft): Promise<Accepted> {
-    const post = this.postQueue.then(() => (this.isOpen ? this.sendFrame(draft) : postMessage(this.wire, this.strategy, draft)));
+    const post = this.postQueue.then(() => (this.isOpen ? this.sendFrame(draft) : super.send(draft)));
     this.postQueue = post.catch(() => undefined); // one failed post must not block the next
     return post;
   }
