@@ -9,12 +9,16 @@ import { clientProtocols } from './clients/registry.ts';
 import { writeReport, writeResultFiles } from './report/write-report.ts';
 import { runBench, type Progress } from './run-bench.ts';
 import { summaryTable } from './summary-table.ts';
+import { PLAIN_REFERENCE } from './versus-reference.ts';
 
 const USAGE_ERROR_EXIT = 2;
 const FULL = { clients: '10,100,1000,5000', duration: 8 };
 /** --quick: the whole run in under a minute, for a class. */
 const QUICK = { clients: '10,100', duration: 1 };
-const knownStrategies = Object.keys(clientProtocols);
+/** Every workbench strategy the bench has clients for, then the plain reference they are compared with. */
+const knownStrategies = [...Object.keys(clientProtocols), PLAIN_REFERENCE];
+/** With --url: the part of the HTTP contract a server of one's own most likely speaks. */
+const URL_DEFAULT_STRATEGY = 'long-poll';
 /** --servers: one server on its memory room, or two sharing a private Redis room (scale-out). */
 const SERVER_COUNTS = [1, 2];
 
@@ -24,7 +28,15 @@ const argv = yargs(hideBin(process.argv))
     '$0 [options]\n\nMeasures every strategy on the same workload, each on a fresh server over real HTTP,\n' +
       'then prints a table and writes results/<date>-<commit>.json, results/latest.json and results/report.html.',
   )
-  .option('strategies', { type: 'string', default: knownStrategies.join(','), describe: 'Comma-separated strategies to measure' })
+  .option('strategies', {
+    type: 'string',
+    describe: `Comma-separated strategies to measure; ${PLAIN_REFERENCE} is bench/reference/plain-long-poll.ts [default: all of them: ${knownStrategies.join(',')}; ${URL_DEFAULT_STRATEGY} with --url]`,
+  })
+  .option('url', {
+    type: 'string',
+    describe: 'Measure the server already running at this URL (one that speaks the HTTP contract) instead of starting fresh ones',
+  })
+  .option('pid', { type: 'number', describe: "With --url: the server's process, for its CPU and memory [default: found from the port, if it is on this machine]" })
   .option('clients', { type: 'string', describe: `Comma-separated numbers of simulated clients [default: ${FULL.clients}; ${QUICK.clients} with --quick]` })
   .option('servers', {
     type: 'string',
@@ -45,12 +57,14 @@ const argv = yargs(hideBin(process.argv))
   .option('profile-server', { type: 'string', describe: 'Write a V8 CPU profile of each server into this folder (node --cpu-prof); open it in Chrome DevTools' })
   .option('png', { type: 'boolean', describe: 'Also render the latency chart to latency-vs-clients.png with headless Chromium [default: on, off with --quick]' })
   .example('npm run bench -- --quick', 'every strategy at 10 and 100 clients, in under a minute')
-  .example('npm run bench', 'the full sweep: 10, 100, 1000 and 5000 clients, under 10 minutes')
+  .example('npm run bench', 'the full sweep: 10, 100, 1000 and 5000 clients, about 10 minutes')
   .example('npm run bench -- --strategies long-poll --clients 1000,5000,10000 --repeat 3', 'the long-poll fan-out targets, median of 3')
   .example('npm run bench -- --workload idle --clients 5000', 'what 5000 waiting clients cost, per strategy')
   .example('npm run bench -- --strategies long-poll,sse --clients 100,1000 --servers 1,2', 'one server against two sharing Redis (scale-out)')
+  .example('npm run bench -- --strategies long-poll,plain-reference --clients 1000,5000', 'the workbench\'s long poll beside the plain reference')
+  .example('npm run bench -- --url http://127.0.0.1:3001 --clients 10,100', 'a server you started yourself (yours, or the plain reference), on the long-poll contract')
   .check((args) => {
-    for (const name of String(args.strategies).split(',')) {
+    for (const name of strategiesOf(args)) {
       if (!knownStrategies.includes(name)) throw new Error(`Unknown strategy "${name}". The bench has clients for: ${knownStrategies.join(', ')}`);
     }
     for (const count of parseList(args.clients ?? FULL.clients)) {
@@ -62,6 +76,8 @@ const argv = yargs(hideBin(process.argv))
     if (/(^|\s)--room\b/.test(String(args.serverArgs))) {
       throw new Error('--server-args must not choose the room: the bench gives one server its memory room and several a private Redis room');
     }
+    if (args.url !== undefined) checkUrlOptions({ ...args, serverArgs: args['server-args'], profileServer: args['profile-server'] });
+    else if (args.pid !== undefined) throw new Error('--pid goes with --url: the bench knows the servers it starts');
     if (args.duration !== undefined && !(args.duration > 0)) throw new Error(`--duration must be above 0 seconds, got ${args.duration}`);
     if (!(args.rate > 0)) throw new Error(`--rate must be above 0 messages per second, got ${args.rate}`);
     if (!Number.isInteger(args.repeat) || args.repeat < 1) throw new Error(`--repeat must be a whole number above 0, got ${args.repeat}`);
@@ -84,7 +100,7 @@ const results = await runBench(
   {
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2).map(shellQuoted)] : [])].join(' '),
     workload: argv.workload,
-    strategies: argv.strategies.split(','),
+    strategies: strategiesOf(argv),
     clients: parseList(argv.clients ?? defaults.clients),
     servers: [...new Set(parseList(argv.servers))],
     idleSeconds: duration,
@@ -93,6 +109,8 @@ const results = await runBench(
     repeat: argv.repeat,
     serverArguments: argv.serverArgs.split(' ').filter(Boolean),
     serverNodeArguments: argv.profileServer ? ['--cpu-prof', '--cpu-prof-dir', resolve(argv.profileServer)] : [],
+    url: argv.url,
+    pid: argv.pid,
   },
   showProgress,
 );
@@ -100,6 +118,8 @@ process.stderr.write(process.stderr.isTTY ? '\r\x1b[K' : '');
 
 console.log(`\n${summaryTable(results)}\n`);
 console.log(`pinning: ${results.pinning.note}`);
+const target = results.points.find((point) => point.target)?.target;
+if (target) console.log(`target:  ${target.url}, ${target.pid === null ? 'process not found: CPU and memory not measured' : `process ${target.pid} (${target.pidFoundBy})`}`);
 if (results.scaleOutCaveat) console.log(`caveat:  ${results.scaleOutCaveat}`);
 const dated = await writeResultFiles(results, outDir);
 const report = await writeReport(results, outDir);
@@ -113,6 +133,27 @@ if (argv.png ?? !argv.quick) {
   await renderChartPng(report, '#latency-vs-clients', png)
     .then(() => console.log(`chart:   ${relative('.', png)}`))
     .catch((error: Error) => console.error(`could not render ${png}: ${error.message}`));
+}
+
+function strategiesOf(args: { strategies?: string; url?: string }): string[] {
+  return (args.strategies ?? (args.url !== undefined ? URL_DEFAULT_STRATEGY : knownStrategies.join(','))).split(',');
+}
+
+/** --url measures one server someone else started: the flags that start or shape servers do not apply. */
+function checkUrlOptions(args: { url?: string; pid?: number; strategies?: string; servers: string; serverArgs: string; profileServer?: string }): void {
+  let url: URL;
+  try {
+    url = new URL(String(args.url));
+  } catch {
+    throw new Error(`--url must be a URL such as http://127.0.0.1:3001, got "${args.url}"`);
+  }
+  if (url.protocol !== 'http:') throw new Error(`--url must be an http:// URL, got "${args.url}"`);
+  if (args.pid !== undefined && !(Number.isInteger(args.pid) && args.pid > 0)) throw new Error(`--pid must be a process id, got ${args.pid}`);
+  if (strategiesOf(args).includes(PLAIN_REFERENCE)) {
+    throw new Error(`--url measures the server at that URL: to measure the plain reference there, start it and name the strategy it speaks (${URL_DEFAULT_STRATEGY})`);
+  }
+  if (parseList(args.servers).some((count) => count !== 1)) throw new Error('--url measures one server: --servers must be 1');
+  if (args.serverArgs !== '' || args.profileServer !== undefined) throw new Error('--server-args and --profile-server shape servers the bench starts: not one at --url');
 }
 
 /** An argument as it would be typed again: quoted if it holds a space. */

@@ -2,7 +2,8 @@
 // spent between start() and finish(), and how many requests the servers
 // held meanwhile. With several servers sharing a Redis room, every figure is
 // summed over them and each server's own is kept beside the sum; Redis's
-// CPU and memory are read the same way, from /proc.
+// CPU and memory are read the same way, from /proc. What cannot be read (a
+// --url server whose process is unknown, or not on this machine) is NaN.
 
 import type { Stats } from '../wire/types.ts';
 import type { RunningClients, Traffic } from './clients/client-protocol.ts';
@@ -17,8 +18,11 @@ const BENCH_BUSY_PERCENT = 90;
 
 export interface MeteredServer {
   url: string;
-  pid: number;
+  /** Its process on this machine, or null if unknown. */
+  pid: number | null;
   port: number;
+  /** Whether its connections can be counted in this machine's /proc/net/tcp. */
+  local: boolean;
   /** Simulated clients connected to it. */
   clients: number;
   /** Whether the publisher posts to it. */
@@ -74,11 +78,11 @@ export class PhaseMeter {
         takesPosts: server.takesPosts,
         serverCpuSeconds,
         serverCpuPercentOfCore: percentOfCore(serverCpuSeconds),
-        rssBytes: (await proc.memory(server.pid)).rssBytes,
+        rssBytes: await rssOf(server.pid),
         bytesInPerSecond: (end.io[index].read - start.io[index].read) / seconds,
         bytesOutPerSecond: (end.io[index].written - start.io[index].written) / seconds,
         heldConnections: minMaxLast(this.held.map((tick) => tick[index])),
-        establishedSockets: await proc.establishedSockets(server.port),
+        establishedSockets: server.local ? await proc.establishedSockets(server.port) : NaN,
       });
     }
     const serverCpuSeconds = sum(perServer.map((server) => server.serverCpuSeconds));
@@ -91,7 +95,8 @@ export class PhaseMeter {
       serverCpuPercentOfCore: percentOfCore(serverCpuSeconds),
       benchCpuPercentOfCore,
       loadGeneratorWasTheLimit: benchCpuPercentOfCore >= BENCH_BUSY_PERCENT,
-      otherProcessesCpuPercentOfCore: Math.max(0, percentOfCore(end.machineBusy - start.machineBusy - serverCpuSeconds - redisCpuSeconds - benchCpuSeconds)),
+      // A server whose CPU is unknown counts as "other": on this machine, its CPU is in there.
+      otherProcessesCpuPercentOfCore: Math.max(0, percentOfCore(end.machineBusy - start.machineBusy - knownOrZero(serverCpuSeconds) - redisCpuSeconds - benchCpuSeconds)),
       requestsPerSecond: (end.traffic.responses - start.traffic.responses) / seconds,
       bytesInPerSecond: sum(perServer.map((server) => server.bytesInPerSecond)),
       bytesOutPerSecond: sum(perServer.map((server) => server.bytesOutPerSecond)),
@@ -114,8 +119,8 @@ export class PhaseMeter {
     const serverCpu: number[] = [];
     const io: { read: number; written: number }[] = [];
     for (const server of this.servers) {
-      serverCpu.push(await proc.cpuSeconds(server.pid));
-      io.push(await proc.ioBytes(server.pid));
+      serverCpu.push(server.pid === null ? NaN : await proc.cpuSeconds(server.pid));
+      io.push(server.pid === null ? { read: NaN, written: NaN } : await proc.ioBytes(server.pid));
     }
     return {
       at: performance.now(),
@@ -140,10 +145,16 @@ export class PhaseMeter {
   }
 }
 
-/** Requests the strategy holds right now, by its own count in /api/stats. */
+/** Requests the strategy holds right now, by its own count in /api/stats; NaN if the server does not say. */
 export async function heldNow(url: string, strategy: string): Promise<number> {
-  const { body } = await requestJson<Stats>('GET', `${url}/api/stats`);
+  const { status, body } = await requestJson<Partial<Stats>>('GET', `${url}/api/stats`);
+  if (status !== 200 || body.strategies === undefined) return NaN;
   return body.strategies[strategy]?.held ?? 0;
+}
+
+/** Resident memory of `pid` now, in bytes; NaN if the process is unknown. */
+export async function rssOf(pid: number | null): Promise<number> {
+  return pid === null ? NaN : (await proc.memory(pid)).rssBytes;
 }
 
 /** NaN (null in JSON) for each figure if every sample failed. */
@@ -151,6 +162,10 @@ function minMaxLast(samples: number[]): { min: number; max: number; last: number
   const known = samples.filter(Number.isFinite);
   if (known.length === 0) return { min: NaN, max: NaN, last: NaN };
   return { min: Math.min(...known), max: Math.max(...known), last: known[known.length - 1] };
+}
+
+function knownOrZero(value: number): number {
+  return Number.isFinite(value) ? value : 0;
 }
 
 function sum(values: number[]): number {

@@ -1,6 +1,7 @@
 // The shape of a bench result file (results/latest.json and results/<date>-<commit>.json).
 // Lessons and the report page read these names: keep them stable, and add
-// rather than rename.
+// rather than rename. A figure the bench could not read (the CPU of a --url
+// server whose process it could not find) is NaN, which JSON writes as null.
 
 /** Latency figures in milliseconds. */
 export interface LatencyMs {
@@ -26,6 +27,7 @@ export interface PhaseCost {
   /**
    * CPU the rest of the machine used meanwhile (every core's busy time, less
    * the server's and the bench's), as % of one core: high means a noisy neighbour.
+   * For a --url server whose process the bench could not find, its CPU is in here.
    */
   otherProcessesCpuPercentOfCore: number;
   /** Responses the simulated clients received per second. */
@@ -100,6 +102,12 @@ export interface ChatPhase extends PhaseCost {
   serverCpuMicrosecondsPerDeliveredMessage: number | null;
   /** Only with a Redis room: redis-server's CPU over the phase divided by messages published (each is one XADD, read back by every server). */
   redisCpuMicrosecondsPerPublishedMessage?: number | null;
+  /**
+   * Only in runs that measured the plain reference: serverCpuMicrosecondsPerDeliveredMessage
+   * divided by the reference's at the same number of clients (1 for the reference itself;
+   * 2 means twice the reference's CPU per delivery). Null when either figure is missing.
+   */
+  serverCpuPerDeliveryTimesReference?: number | null;
 }
 
 /** One server's startup and memory, when several served a point. */
@@ -109,9 +117,17 @@ export interface ServerMemory {
   peakRssBytes: number;
 }
 
-/** One strategy at one number of clients, on a fresh server (or several, sharing a fresh Redis room). */
+/**
+ * One strategy at one number of clients, on a fresh server (or several,
+ * sharing a fresh Redis room), or on the server at --url.
+ */
 export interface PointResult {
+  /** A workbench strategy, or "plain-reference" (bench/reference/plain-long-poll.ts). */
   strategy: string;
+  /** Only when it differs from `strategy`: the strategy whose HTTP contract the clients spoke ("long-poll" for the plain reference). */
+  speaks?: string;
+  /** Only with --url: the server measured, which the bench did not start. */
+  target?: UrlTarget;
   clients: number;
   /** Server processes that served the point (--servers); absent in files from before scale-out points, meaning 1. */
   servers?: number;
@@ -129,6 +145,17 @@ export interface PointResult {
   /** With --repeat above 1: the figures above are medians over this many runs, and `minimum` holds the smallest of each. */
   repeats: number;
   minimum?: { idle?: IdlePhase; chat?: ChatPhase };
+}
+
+/** A server someone else started, measured over HTTP at its URL (--url). */
+export interface UrlTarget {
+  url: string;
+  /** Its process, when it runs on this machine and could be found: then its CPU, memory and bytes are read from /proc. */
+  pid: number | null;
+  /** "--pid" (given), "listening socket" (found from the port in /proc/net/tcp and /proc/<pid>/fd), or null (not found). */
+  pidFoundBy: '--pid' | 'listening socket' | null;
+  /** Whether its address is one of this machine's, so its connections could be counted in /proc/net/tcp. */
+  local: boolean;
 }
 
 /** Where the servers and redis-server of a scale-out point ran, and how the load reached them. */
@@ -159,8 +186,11 @@ export interface BenchResults {
     chatSeconds: number;
     messagesPerSecond: number;
     repeat: number;
-    /** Flags every server was started with (the same for all strategies). */
+    /** Flags every workbench server was started with (the same for all strategies; the plain reference takes none). */
     serverArguments: string[];
+    /** Only with --url: the server measured instead of fresh ones, and its process if given with --pid. */
+    url?: string;
+    pid?: number;
     /** Numbers of servers measured (--servers); absent in older files, meaning [1]. */
     servers?: number[];
   };

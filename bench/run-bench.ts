@@ -1,6 +1,7 @@
 // The bench as a function: every strategy, at every number of clients, on
-// the same workload, each point on a fresh server. bench/cli.ts is the
-// command-line face of this; tests and scripts may call it directly.
+// the same workload, each point on a fresh server (or every point on the
+// server at --url). bench/cli.ts is the command-line face of this; tests
+// and scripts may call it directly.
 
 import { loadavg } from 'node:os';
 import { combineRuns, median, minimum } from './percentiles.ts';
@@ -9,6 +10,7 @@ import { describeCommit, describeMachine, pinLoadAndChooseServerCores } from './
 import { measurePoint } from './measure-point.ts';
 import type { BenchResults, PointResult } from './result-types.ts';
 import { scaleOutCaveat } from './server-group.ts';
+import { compareWithReference } from './versus-reference.ts';
 
 export interface BenchPlan {
   command: string;
@@ -25,6 +27,9 @@ export interface BenchPlan {
   serverArguments: string[];
   /** Flags for every server's node (e.g. --cpu-prof). */
   serverNodeArguments?: string[];
+  /** Measure the server at this URL instead of starting fresh ones; `pid` is its process, if known. */
+  url?: string;
+  pid?: number;
 }
 
 export interface Progress {
@@ -39,6 +44,10 @@ export interface Progress {
 export async function runBench(plan: BenchPlan, onProgress: (progress: Progress) => void = () => {}): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   const pinning = pinLoadAndChooseServerCores();
+  if (plan.url !== undefined) {
+    const bench = pinning.pinned ? `the bench on CPU ${pinning.benchCpus}, with taskset` : 'the bench not pinned';
+    pinning.note = `${bench}; the server at ${plan.url} was not started by the bench and runs wherever it was started`;
+  }
   const machine = await describeMachine();
   const { commit, uncommittedChanges } = describeCommit();
   const points: PointResult[] = [];
@@ -63,6 +72,8 @@ export async function runBench(plan: BenchPlan, onProgress: (progress: Progress)
               serverArguments: plan.serverArguments,
               serverCpus: pinning.serverCpus,
               serverNodeArguments: plan.serverNodeArguments,
+              url: plan.url,
+              pid: plan.pid,
             },
             (phase) => onProgress({ done, total, strategy: label, clients, phase }),
           ).catch((error: Error): PointResult => ({
@@ -83,6 +94,7 @@ export async function runBench(plan: BenchPlan, onProgress: (progress: Progress)
       }
     }
   }
+  compareWithReference(points);
   const mostServers = Math.max(...serverCounts);
 
   return {
@@ -98,6 +110,8 @@ export async function runBench(plan: BenchPlan, onProgress: (progress: Progress)
       repeat: plan.repeat,
       serverArguments: plan.serverArguments,
       servers: serverCounts,
+      ...(plan.url !== undefined ? { url: plan.url } : {}),
+      ...(plan.pid !== undefined ? { pid: plan.pid } : {}),
     },
     machine,
     commit,

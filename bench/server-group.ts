@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
 import type { ScaleOutPlacement } from './result-types.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { startWorkbenchServer, type ServerProcess } from './server-process.ts';
 
 /**
  * The publisher posts to the first server. One fixed poster is the workload
@@ -43,7 +43,7 @@ export interface GroupPlan {
 
 export async function startServerGroup(plan: GroupPlan): Promise<ServerGroup> {
   if (plan.servers === 1) {
-    const server = await startServerProcess(plan.serverArguments, plan.serverCpus, plan.serverNodeArguments);
+    const server = await startWorkbenchServer(plan.serverArguments, plan.serverCpus, plan.serverNodeArguments);
     return { servers: [server], room: 'memory', unexpectedExit: () => server.unexpectedExit(), stop: () => server.stop() };
   }
 
@@ -59,7 +59,7 @@ export async function startServerGroup(plan: GroupPlan): Promise<ServerGroup> {
   try {
     // One after the other, so each server's startupMs is its own, not a share of a contended core.
     for (const serverCpus of where.serverCpus) {
-      servers.push(await startServerProcess([...plan.serverArguments, '--room', roomUrl], serverCpus, plan.serverNodeArguments));
+      servers.push(await startWorkbenchServer([...plan.serverArguments, '--room', roomUrl], serverCpus, plan.serverNodeArguments));
     }
   } catch (error) {
     await stop();

@@ -1,6 +1,7 @@
-// A fresh workbench server in its own process, started the way a user starts
-// it (`node --import tsx shell/cli.ts`), pinned to its own core when it can be.
-// The bench talks to it only over HTTP and watches it only through /proc.
+// A fresh server in its own process, started the way a user starts it
+// (`node --import tsx shell/cli.ts` for the workbench, or the plain
+// reference's script), pinned to its own core when it can be. The bench
+// talks to it only over HTTP and watches it only through /proc.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The shell prints this line once it listens; the URL follows it. */
-const LISTENING_LINE = /serving the chat on (http:\/\/\S+)/;
+/** A server prints this line once it listens ("serving the chat on", or the reference's "listening on"); the URL follows it. */
+const LISTENING_LINE = /(?:serving the chat|listening) on (http:\/\/\S+)/;
 const STARTUP_LIMIT_MS = 20_000;
 /** After SIGTERM the server answers held requests and exits; past this we stop waiting and kill it. */
 const EXIT_LIMIT_MS = 5_000;
@@ -42,9 +43,27 @@ export function tasksetAvailable(): boolean {
  * list such as "0") if given, with a data folder of its own. `nodeArguments`
  * go to node itself (e.g. --cpu-prof to profile the server under load).
  */
-export async function startServerProcess(serverArguments: string[], cpus: string | null, nodeArguments: string[] = []): Promise<ServerProcess> {
+export async function startWorkbenchServer(serverArguments: string[], cpus: string | null, nodeArguments: string[] = []): Promise<ServerProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pollbench-bench-'));
-  const nodeCommand = [process.execPath, ...nodeArguments, '--import', 'tsx', 'shell/cli.ts', '--port', '0', '--data-dir', dataDir, ...serverArguments];
+  const server = await startServerProcess('shell/cli.ts', ['--port', '0', '--data-dir', dataDir, ...serverArguments], cpus, nodeArguments).catch(async (error: Error) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Start `script` (a path from the project root, run with `node --import tsx`)
+ * with `scriptArguments`, which must make it listen on a free port and print its URL.
+ */
+export async function startServerProcess(script: string, scriptArguments: string[], cpus: string | null, nodeArguments: string[] = []): Promise<ServerProcess> {
+  const nodeCommand = [process.execPath, ...nodeArguments, '--import', 'tsx', script, ...scriptArguments];
   const [command, ...args] = cpus === null ? nodeCommand : ['taskset', '-c', cpus, ...nodeCommand];
   const startedAt = performance.now();
   const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,7 +106,6 @@ export async function startServerProcess(serverArguments: string[], cpus: string
     async stop() {
       stopping = true;
       await stopChild(child);
-      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

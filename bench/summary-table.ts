@@ -22,6 +22,8 @@ const COLUMNS: Column[] = [
   { title: 'dup', value: (point) => fixed(point.chat?.duplicates, 0) },
   { title: 'chat cpu%', value: (point) => fixed(point.chat?.serverCpuPercentOfCore, 1) },
   { title: 'µs/msg', value: (point) => fixed(point.chat?.serverCpuMicrosecondsPerDeliveredMessage ?? undefined, 1) },
+  // Beside the plain reference at the same number of clients, when the run measured it: 2.0× is twice its CPU per delivery.
+  { title: '× ref', value: (point) => times(point.chat?.serverCpuPerDeliveryTimesReference) },
   { title: 'chat req/s', value: (point) => fixed(point.chat?.requestsPerSecond, 0) },
   { title: 'bench cpu%', value: (point) => fixed(Math.max(point.idle?.benchCpuPercentOfCore ?? 0, point.chat?.benchCpuPercentOfCore ?? 0), 0) },
 ];
@@ -39,6 +41,10 @@ export function summaryTable(results: BenchResults): string {
 
 function fixed(value: number | null | undefined, digits: number): string {
   return value === undefined || value === null || Number.isNaN(value) ? '-' : value.toFixed(digits);
+}
+
+function times(ratio: number | null | undefined): string {
+  return ratio === undefined || ratio === null || Number.isNaN(ratio) ? '-' : `${ratio.toFixed(1)}×`;
 }
 
 function kilobytes(bytes: number | null | undefined): number | undefined {

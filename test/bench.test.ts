@@ -1,7 +1,8 @@
-// The bench, run for real and briefly: a handful of clients per strategy,
-// one-second phases, into a temporary folder. Checks what it writes, and
-// that the event-driven long poll, SSE and WebSocket lost nothing. No figure is asserted on:
-// speed is what the bench reports, not what a test can promise.
+// The bench, run for real and briefly: a handful of clients per strategy and
+// on the plain reference, one-second phases, into a temporary folder. Checks
+// what it writes, and that the event-driven long poll, SSE, WebSocket and the
+// reference lost nothing. No figure is asserted on: speed is what the bench
+// reports, not what a test can promise.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -10,11 +11,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../bench/result-types.ts';
 
-const STRATEGIES = ['short-poll', 'long-poll-mtime', 'long-poll', 'sse', 'websocket'];
+const REFERENCE = 'plain-reference';
+const STRATEGIES = ['short-poll', 'long-poll-mtime', 'long-poll', 'sse', 'websocket', REFERENCE];
 /** Strategies that push over one long-lived stream or socket: after connecting, their clients send no requests. */
 const PUSH = ['sse', 'websocket'];
 /** Strategies that must deliver every message exactly once. */
-const LOSSLESS = ['long-poll', ...PUSH];
+const LOSSLESS = ['long-poll', ...PUSH, REFERENCE];
 const CLIENTS = 5;
 const RUN_LIMIT_MS = 120_000;
 
@@ -88,6 +90,23 @@ describe('npm run bench, briefly, with a handful of clients per strategy', () =>
       expect(idle?.requestsPerSecond, strategy).toBe(0);
       expect([idle?.errors, idle?.timeouts, idle?.non2xx], strategy).toEqual([0, 0, 0]);
     }
+  });
+
+  it('measures the plain reference over the long-poll contract, every client held while idle', () => {
+    const reference = results.points.find((point) => point.strategy === REFERENCE);
+    expect(reference?.speaks).toBe('long-poll');
+    expect(reference?.idle?.heldConnections.last).toBe(CLIENTS);
+    expect(reference?.idle?.establishedSockets).toBeGreaterThanOrEqual(CLIENTS);
+  });
+
+  it('puts every strategy\'s CPU per delivery beside the reference\'s, in the JSON and the table', () => {
+    const reference = results.points.find((point) => point.strategy === REFERENCE)!.chat!.serverCpuMicrosecondsPerDeliveredMessage;
+    for (const point of results.points) {
+      const own = point.chat?.serverCpuMicrosecondsPerDeliveredMessage;
+      const expected = own != null && reference != null && reference > 0 ? own / reference : null;
+      expect(point.chat?.serverCpuPerDeliveryTimesReference, point.strategy).toBe(expected);
+    }
+    expect(run.stdout).toMatch(/^strategy .* × ref /m);
   });
 
   it.each(LOSSLESS)('finds that %s lost and duplicated nothing', (strategy) => {

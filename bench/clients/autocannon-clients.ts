@@ -1,6 +1,8 @@
 // Simulated request/response clients driven by autocannon, each connection
 // following a strategy's protocol: GET ?since=<cursor>, take the messages,
-// send the new cursor back in the next request.
+// send the new cursor back in the next request. Short polling uses them, for
+// autocannon's steady per-connection rate; long polling, whose answers come
+// in bursts of thousands, has a leaner client of its own (long-poll.ts).
 //
 // autocannon resets a connection's `context` whenever its list of requests
 // wraps around, which with one request is after every answer, so the cursor

@@ -1,14 +1,17 @@
 // The report page: draws a bench run (window.benchResults, from report-data.js)
 // with chart.js (the global `Chart`, from chart.umd.min.js). Bundled to
 // results/report.js by write-report.ts; besides types it imports only
-// point-label.ts, which has no Node imports.
+// point-label.ts and versus-reference.ts, which have no Node imports.
 //
 // A scale-out point (two servers sharing Redis) is its own series, labelled
 // "long-poll ×2": the strategy's colour, paler, with triangles instead of dots.
+// Under the charts, a table puts each strategy's CPU per delivery beside the
+// plain reference's, when the run measured it.
 
 import type { Chart as ChartClass, ChartDataset, ChartOptions } from 'chart.js';
 import { pointLabel } from '../point-label.ts';
 import type { BenchResults, PointResult } from '../result-types.ts';
+import { PLAIN_REFERENCE } from '../versus-reference.ts';
 
 declare const Chart: typeof ChartClass;
 declare global {
@@ -99,7 +102,45 @@ function draw(results: BenchResults): void {
   lineChart('chart-loss', '% of deliveries lost', [
     { label: '', figure: (point) => (point.chat && point.chat.deliveriesExpected > 0 ? (100 * point.chat.lost) / point.chat.deliveriesExpected : undefined) },
   ]);
+  tabulateVersusReference(results);
   listNotes(results);
+}
+
+/** A row per single-server strategy, a column per number of clients: "92.2 µs (1.8×)". */
+function tabulateVersusReference(results: BenchResults): void {
+  const table = document.getElementById('table-versus-reference')!;
+  const points = results.points.filter((point) => (point.servers ?? 1) === 1);
+  if (!points.some((point) => point.strategy === PLAIN_REFERENCE)) {
+    table.replaceWith(paragraph(`This run did not measure the plain reference: add ${PLAIN_REFERENCE} to --strategies.`));
+    return;
+  }
+  const clients = [...new Set(points.map((point) => point.clients))].sort((a, b) => a - b);
+  const row = (cells: string[], tag: 'th' | 'td') => {
+    const line = document.createElement('tr');
+    for (const text of cells) {
+      const cell = document.createElement(tag);
+      cell.textContent = text;
+      line.append(cell);
+    }
+    table.append(line);
+  };
+  row(['strategy', ...clients.map((count) => `${count} clients`)], 'th');
+  for (const strategy of new Set(points.map((point) => point.strategy))) {
+    row([strategy, ...clients.map((count) => versusReference(points.find((point) => point.strategy === strategy && point.clients === count)))], 'td');
+  }
+}
+
+function versusReference(point: PointResult | undefined): string {
+  const microseconds = point?.chat?.serverCpuMicrosecondsPerDeliveredMessage;
+  if (typeof microseconds !== 'number' || !Number.isFinite(microseconds)) return '-';
+  const ratio = point?.chat?.serverCpuPerDeliveryTimesReference;
+  return typeof ratio === 'number' && Number.isFinite(ratio) ? `${microseconds.toFixed(1)} µs (${ratio.toFixed(1)}×)` : `${microseconds.toFixed(1)} µs`;
+}
+
+function paragraph(text: string): HTMLParagraphElement {
+  const element = document.createElement('p');
+  element.textContent = text;
+  return element;
 }
 
 /** The (clients, figure) pairs of one line ("long-poll", "long-poll ×2"); points not reached or not measured are left out. */
