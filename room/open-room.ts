@@ -8,7 +8,6 @@
 // Every server given the same URL and stream shares one conversation.
 
 import { openPersistentMemoryRoom } from './memory-room.ts';
-import { DEFAULT_STREAM_KEY, RedisRoom } from './redis-room.ts';
 import { DEFAULT_HISTORY_LIMIT, type Room } from './room.ts';
 
 /** Query parameters that are ours, not the Redis client's: they are taken off the URL before connecting. */
@@ -27,6 +26,8 @@ export async function openRoom(spec: string | undefined, { dataDir = 'data', his
   if (!/^rediss?:\/\//.test(spec)) {
     throw new Error(`--room must be "memory" or a redis:// URL such as redis://127.0.0.1:6379, got ${JSON.stringify(spec.slice(0, 80))}`);
   }
+  // Loaded only when asked for: a memory room's server then carries no Redis client in its heap.
+  const { DEFAULT_STREAM_KEY, RedisRoom } = await import('./redis-room.ts');
   const url = new URL(spec);
   const stream = url.searchParams.get(STREAM_PARAM) || DEFAULT_STREAM_KEY;
   const history = url.searchParams.get(HISTORY_PARAM);

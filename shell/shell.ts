@@ -38,6 +38,10 @@ const SHUTDOWN_GRACE_MS = 1000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** ...and its whole request, body included, within this one. Held answers are not limited by it. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** The methods each kind of path answers; anything else is a 405 naming them. */
+const GET_ONLY = ['GET'];
+const GET_OR_HEAD = ['GET', 'HEAD'];
+const GET_OR_POST = ['GET', 'POST'];
 /** Node checks those two timeouts this often at most. */
 const MAX_TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
@@ -107,6 +111,9 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     mounted.set(strategy.name, { server: strategy.start({ room, dataDir, settings, heldBudget }), requestsServed: 0 });
   }
   if (!mounted.has(defaultStrategy)) throw new Error(`unknown default strategy ${defaultStrategy}`);
+  // Every poll of every client comes to one of these paths: found with one lookup, no parsing.
+  const messagesPaths = new Map<string, Mounted>([['/api/messages', mounted.get(defaultStrategy)!]]);
+  for (const [name, strategy] of mounted) messagesPaths.set(`/api/${name}/messages`, strategy);
 
   const config: Config = {
     defaultStrategy,
@@ -131,40 +138,51 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     };
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /**
+   * Route one request. Most are answered, or parked, without waiting for anything: only
+   * a read of the room or of a posted body returns a promise, and only then is one made.
+   */
+  function handle(request: IncomingMessage, response: ServerResponse): void | Promise<void> {
     // Split by hand rather than with new URL(): a request line like "//host/x" must stay a path.
-    const [path, query = ''] = (request.url ?? '/').split('?', 2);
-    if (path.startsWith('/api/') && applyCors(request, response, options.corsOrigin)) return;
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart < 0 ? url : url.slice(0, queryStart);
+    const query = queryStart < 0 ? '' : url.slice(queryStart + 1);
     if (!path.startsWith('/api/')) {
-      allowMethods(request, 'GET, HEAD');
+      allowMethods(request, GET_OR_HEAD);
       return serveStatic(request, response, path, mounts);
     }
+    if (applyCors(request, response, options.corsOrigin)) return;
+    const messagesOf = messagesPaths.get(path);
+    if (messagesOf) {
+      messagesOf.requestsServed += 1;
+      allowMethods(request, GET_OR_POST);
+      if (request.method === 'POST') return acceptPost(request, response, messagesOf.server);
+      const since = new URLSearchParams(query).get('since') ?? undefined;
+      return messagesOf.server.receive(request, response, since);
+    }
     if (path === '/api/config') {
-      allowMethods(request, 'GET');
+      allowMethods(request, GET_ONLY);
       return replyJson(response, 200, config);
     }
     if (path === '/api/stats') {
-      allowMethods(request, 'GET');
+      allowMethods(request, GET_ONLY);
       return replyJson(response, 200, stats());
     }
-    const [name, route] = path === '/api/messages' ? [defaultStrategy, 'messages'] : strategyRoute(path);
+    // A strategy's own extra routes, such as /api/sse/events.
+    const [name, route] = strategyRoute(path);
     const strategy = findMounted(name);
-    response.once('finish', () => (strategy.requestsServed += 1));
-    if (route !== 'messages') {
-      // A strategy's own extra routes, such as /api/sse/events.
-      const extraRoute = strategy.server.routes?.[route];
-      if (!extraRoute) throw new HttpError(404, `no API route ${path.slice(0, 200)}`);
-      allowMethods(request, 'GET');
-      return extraRoute(request, response, new URLSearchParams(query));
-    }
-    allowMethods(request, 'GET, POST');
-    if (request.method === 'POST') {
-      const draft = await readDraft(request, maxBodyBytes);
-      const message = await strategy.server.post(draft);
-      return replyJson(response, 201, { id: message.id, ts: message.ts });
-    }
-    const since = new URLSearchParams(query).get('since') ?? undefined;
-    await strategy.server.receive(request, response, since);
+    const extraRoute = strategy.server.routes?.[route];
+    if (!extraRoute) throw new HttpError(404, `no API route ${path.slice(0, 200)}`);
+    strategy.requestsServed += 1;
+    allowMethods(request, GET_ONLY);
+    return extraRoute(request, response, new URLSearchParams(query));
+  }
+
+  async function acceptPost(request: IncomingMessage, response: ServerResponse, strategy: StrategyServer): Promise<void> {
+    const draft = await readDraft(request, maxBodyBytes);
+    const message = await strategy.post(draft);
+    replyJson(response, 201, { id: message.id, ts: message.ts });
   }
 
   /** "/api/<strategy>/<route>" -> [strategy, route]; 404 for anything else under /api/. */
@@ -200,7 +218,11 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
   const server = createServer(
     { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(MAX_TIMEOUT_CHECK_INTERVAL_MS, headersTimeout / 4) },
     (request, response) => {
-      handle(request, response).catch((error) => replyFailure(response, error));
+      try {
+        handle(request, response)?.catch((error: unknown) => replyFailure(response, error));
+      } catch (error) {
+        replyFailure(response, error);
+      }
     },
   );
   server.on('upgrade', handleUpgrade);
@@ -232,9 +254,8 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
   return { url, joinUrls: config.joinUrls, port, server, room, close };
 }
 
-function allowMethods(request: IncomingMessage, allowed: string): void {
-  const methods = allowed.split(', ');
-  if (!methods.includes(request.method ?? '')) {
-    throw new HttpError(405, `${request.method} is not allowed here; use ${methods.join(' or ')}`, { Allow: allowed });
+function allowMethods(request: IncomingMessage, allowed: readonly string[]): void {
+  if (!allowed.includes(request.method ?? '')) {
+    throw new HttpError(405, `${request.method} is not allowed here; use ${allowed.join(' or ')}`, { Allow: allowed.join(', ') });
   }
 }

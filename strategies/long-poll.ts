@@ -109,8 +109,8 @@ class ParkedRequests implements StrategyServer {
     if (response.destroyed) return;
     this.heldBudget.hold(); // throws 503 when the server holds its limit
     this.parked.set(response, { cursor, deadline: Date.now() + withJitter(this.holdTimeoutMs) });
-    response.once('close', () => {
-      // Still parked means nobody answered it: the client left (abort, socket error).
+    // A response closes once, however it ends; still parked then means nobody answered it: the client left.
+    response.on('close', () => {
       if (this.parked.delete(response)) this.heldBudget.release();
     });
     this.startSweeping();

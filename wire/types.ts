@@ -55,7 +55,7 @@ export interface Config {
 
 /** Per-strategy counters in GET /api/stats. */
 export interface StrategyStats {
-  /** Requests answered since the server started (held ones count when they end). */
+  /** Requests handed to the strategy since the server started (a held one counts from when it arrived). */
   requestsServed: number;
   /** Requests the strategy is holding open right now. */
   held: number;
