@@ -16,6 +16,7 @@ const START_FAILED_EXIT = 1;
 /** If stopping hangs past this, exit anyway (the exit hook still kills nginx and removes its folder). */
 const SHUTDOWN_DEADLINE_MS = 5000;
 const ON_OFF = ['on', 'off'] as const;
+const HONOUR_IGNORE = ['honour', 'ignore'] as const;
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run proxy --')
@@ -42,6 +43,11 @@ const argv = yargs(hideBin(process.argv))
     default: '1.1' as const,
     describe: 'proxy_http_version, spoken to the server. 1.0 (nginx\'s default): a new connection per request, and with buffering on a stream without "X-Accel-Buffering: no" stalls until 4 KiB wait',
   })
+  .option('accel-buffering', {
+    choices: HONOUR_IGNORE,
+    default: 'honour' as const,
+    describe: 'What nginx does with a server\'s "X-Accel-Buffering: no": honour it, or ignore it and buffer the stream anyway (proxy_ignore_headers)',
+  })
   .option('upgrade', {
     choices: ON_OFF,
     default: 'on' as const,
@@ -58,6 +64,7 @@ const argv = yargs(hideBin(process.argv))
   .example('npm run proxy -- --read-timeout 30000', 'longer than the 25 s hold: long polls come back empty, as they should')
   .example('npm run proxy -- --http-version 1.0', "nginx's default: no keep-alive to the server; streams rely on X-Accel-Buffering: no")
   .example('npm run proxy -- --http-version 1.0 --buffering off', 'pass every byte on at once, whatever the server says')
+  .example('npm run proxy -- --http-version 1.0 --accel-buffering ignore', 'a proxy that buffers every stream: SSE events stall in it')
   .example('npm run proxy -- --upgrade off', 'a proxy that drops the Upgrade header: WebSockets fail to connect')
   .check((args) => {
     upstreamAddress(args.target); // throws a one-line explanation
@@ -82,6 +89,7 @@ const proxy = await startProxy({
   buffering: argv.buffering === 'on',
   httpVersion: argv.httpVersion,
   upgrade: argv.upgrade === 'on',
+  ignoreAccelBuffering: argv.accelBuffering === 'ignore',
   maxConnections: argv.maxConnections,
   nginx: argv.nginx,
   onAccessLog: (text) => process.stdout.write(text),
@@ -92,7 +100,7 @@ const proxy = await startProxy({
 });
 
 console.log(`${proxy.version} (pid ${proxy.pid}) is proxying ${proxy.url} to ${argv.target}`);
-console.log(`  HTTP/${argv.httpVersion} to the server, read timeout ${argv.readTimeout} ms, buffering ${argv.buffering}, WebSocket upgrades ${argv.upgrade}`);
+console.log(`  HTTP/${argv.httpVersion} to the server, read timeout ${argv.readTimeout} ms, buffering ${argv.buffering} (X-Accel-Buffering: ${argv.accelBuffering}), WebSocket upgrades ${argv.upgrade}`);
 console.log(`  its config: ${proxy.dir}/nginx.conf (removed when it stops)`);
 console.log('Each answer is logged below: status, time taken, request, and what the server answered.');
 console.log('Press Ctrl-C to stop.');

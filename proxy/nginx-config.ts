@@ -13,6 +13,8 @@
 //   passing it on. Over HTTP/1.0 a stream has no chunks nginx could pass on
 //   one by one, so an event waits there until a buffer (4 KiB) fills, unless
 //   the server says `X-Accel-Buffering: no` (pollbench's SSE strategy does).
+//   proxy_ignore_headers X-Accel-Buffering makes nginx buffer it anyway, as a
+//   proxy that knows nothing of that header would.
 // - the Upgrade and Connection headers: they are hop-by-hop, so a proxy drops
 //   them unless told to pass them, and then no WebSocket can connect.
 //
@@ -35,6 +37,8 @@ export interface ProxySettings {
   httpVersion: HttpVersion;
   /** Pass WebSocket upgrades through. */
   upgrade: boolean;
+  /** proxy_ignore_headers X-Accel-Buffering: buffer a stream even when the server asks not to. */
+  ignoreAccelBuffering?: boolean;
   /** worker_connections: what one nginx worker holds at once, clients and upstream together. */
   maxConnections: number;
 }
@@ -114,6 +118,7 @@ ${settings.upgrade ? PASS_UPGRADE : DROP_UPGRADE}
             # Over HTTP/1.0 a stream stalls there until a buffer fills, unless
             # the server sends "X-Accel-Buffering: no" with it.
             proxy_buffering ${settings.buffering ? 'on' : 'off'};
+${settings.ignoreAccelBuffering ? IGNORE_ACCEL_BUFFERING : ''}
         }
     }
 }
@@ -128,6 +133,10 @@ const HTTP_1_0 = `            # --http-version 1.0, nginx's own default: a new c
             # server per request, and (with buffering on) a stream of unknown
             # length is passed on only each time a 4 KiB buffer fills.
             proxy_http_version 1.0;`;
+
+const IGNORE_ACCEL_BUFFERING = `            # --accel-buffering ignore: buffer the answer even when the server
+            # says "X-Accel-Buffering: no", like a proxy that does not know the header.
+            proxy_ignore_headers X-Accel-Buffering;`;
 
 const UPGRADE_MAP = `
     # A WebSocket handshake asks for "Connection: upgrade"; any other

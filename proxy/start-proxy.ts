@@ -43,6 +43,8 @@ export interface ProxyOptions {
   httpVersion?: HttpVersion;
   /** Pass WebSocket upgrades; default on. */
   upgrade?: boolean;
+  /** Buffer streams even when the server says X-Accel-Buffering: no; default off (nginx obeys the header). */
+  ignoreAccelBuffering?: boolean;
   /** worker_connections; default 1024. */
   maxConnections?: number;
   /** The nginx binary; default nginx on PATH, else /usr/sbin/nginx. */
@@ -93,6 +95,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     buffering: options.buffering ?? true,
     httpVersion: options.httpVersion ?? '1.1',
     upgrade: options.upgrade ?? true,
+    ignoreAccelBuffering: options.ignoreAccelBuffering ?? false,
     maxConnections: options.maxConnections ?? 1024,
   });
   await writeFile(join(dir, 'nginx.conf'), config);

@@ -48,9 +48,11 @@ export async function checkAdaptiveDelay(module: Record<string, unknown>): Promi
   ];
   const requestsPerQuietMinute = Math.round(60_000 / Math.max(LIMITS.minMs, quiet.at(-1)!.delayAfterMs));
   const notes = [
-    `A quiet client of yours now asks about ${requestsPerQuietMinute} times a minute; at a fixed ${LIMITS.minMs} ms it would ask ${60_000 / LIMITS.minMs} times.\n` +
+    `A quiet client of yours now asks ${timesAMinute(requestsPerQuietMinute)}; at a fixed ${LIMITS.minMs} ms it would ask ${timesAMinute(60_000 / LIMITS.minMs)}.\n` +
       'The price: the first message after a quiet spell waits up to maxMs. Write down who pays it, and when that is acceptable.',
   ];
+  // A failing check already shows the waits in its hint.
+  if (outcomes.every((outcome) => outcome.passed)) notes.unshift(`From previousMs = ${LIMITS.minMs}, ${shown} (${QUIET_POLLS} empty answers, one with a message, then empty again).`);
   return { outcomes, notes };
 }
 
@@ -80,6 +82,11 @@ async function pollQuietMessageQuiet(nextPollDelay: NextPollDelay): Promise<Poll
     await shell.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function timesAMinute(count: number): string {
+  if (count < 1) return 'less than once a minute';
+  return count === 1 ? 'about once a minute' : `about ${count} times a minute`;
 }
 
 function judge(check: string, passed: boolean, hint: string): CheckOutcome {

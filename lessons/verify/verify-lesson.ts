@@ -6,15 +6,28 @@ import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exercisePath, PROJECT_ROOT, type Lesson } from '../catalog.ts';
 import { checkAdaptiveDelay } from './adaptive-delay-check.ts';
-import { checkMtimeFixes } from './mtime-fixes-check.ts';
+import { checkChatClient } from './chat-client-check.ts';
+import { checkCostModel } from './cost-model-check.ts';
+import { checkDataFileLog } from './data-file-log-check.ts';
 import type { CheckOutcome, VerifyReport } from './outcome.ts';
+import { checkParkAndWake } from './park-and-wake-check.ts';
+import { checkScaleOut } from './scale-out-check.ts';
+import { checkSharedPoll } from './shared-poll-check.ts';
+import { checkSseResume } from './sse-resume-check.ts';
 
-type Checker = (module: Record<string, unknown>) => Promise<{ outcomes: CheckOutcome[]; notes: string[] }>;
+/** `file` is the file `module` was loaded from, for a checker that also reads the files beside it. */
+type Checker = (module: Record<string, unknown>, file: string) => Promise<{ outcomes: CheckOutcome[]; notes: string[] }>;
 
 /** The checker of each lesson that has a code exercise. */
 const CHECKERS: Record<number, Checker> = {
+  1: checkChatClient,
   2: checkAdaptiveDelay,
-  3: checkMtimeFixes,
+  3: checkDataFileLog,
+  4: checkParkAndWake,
+  5: checkCostModel,
+  6: checkSharedPoll,
+  7: checkScaleOut,
+  8: checkSseResume,
 };
 
 export interface VerifyOptions {
@@ -43,6 +56,6 @@ export async function verifyLesson(lesson: Lesson, options: VerifyOptions = {}):
     const hint = `it did not load: ${error instanceof Error ? error.message : String(error)}\nRun npx tsc --noEmit to see the error with its line.`;
     return { lesson: lesson.number, file: shownFile, outcomes: [{ check: 'the file loads', passed: false, hint }], notes: [] };
   }
-  const { outcomes, notes } = await checker(module);
+  const { outcomes, notes } = await checker(module, file);
   return { lesson: lesson.number, file: shownFile, outcomes, notes };
 }

@@ -23,7 +23,6 @@ function lesson(number: number): Lesson {
 
 describe.each([
   { number: 2, hintOnStart: /return more than previousMs/ },
-  { number: 3, hintOnStart: /settings\.mtimeHoldTimeout/ },
 ])('verify $number', ({ number, hintOnStart }) => {
   it('passes on the reference solution', async () => {
     const report = await verifyLesson(lesson(number), { solution: true });
@@ -46,14 +45,6 @@ describe('verify on a file of your own', () => {
     folder = await mkdtemp(join(tmpdir(), 'pollbench-verify-'));
   });
   afterAll(() => rm(folder, { recursive: true, force: true }));
-
-  it('says so when the file does not load, and how to see why', async () => {
-    const file = join(folder, 'broken.ts');
-    await writeFile(file, 'export const longPollMtime = ;\n');
-    const report = await verifyLesson(lesson(3), { file });
-    expect(allPassed(report)).toBe(false);
-    expect(report.outcomes[0].hint).toMatch(/tsc --noEmit/);
-  });
 
   it('says which export it looks for when the file lacks it', async () => {
     const file = join(folder, 'empty.ts');
@@ -81,7 +72,7 @@ describe('npm run lesson -- verify', () => {
   });
 
   it('refuses a lesson without a code exercise, with a usage error', async () => {
-    const refused = await run('node', ['--import', 'tsx', 'lessons/cli.ts', 'verify', '4'], { cwd: PROJECT_ROOT }).then(
+    const refused = await run('node', ['--import', 'tsx', 'lessons/cli.ts', 'verify', '0'], { cwd: PROJECT_ROOT }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
