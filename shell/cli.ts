@@ -50,7 +50,7 @@ for (const strategy of strategies) {
 
 const argv = parser
   .example('npm start', 'long polling by default, on http://127.0.0.1:3000')
-  .example('npm start -- --strategy short-poll --poll-interval 2000', 'short polling every 2 seconds')
+  .example('npm start -- --poll-interval 2000', 'short-poll clients ask every 2 s')
   .example('npm start -- --strategy long-poll-mtime', "the source document's data-file long poll")
   .example('npm start -- --host 0.0.0.0 --port 8080', 'let a classroom join over the LAN')
   .check((args) => {

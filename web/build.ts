@@ -1,23 +1,32 @@
 // Bundle the browser client: one script per page, from web/pages/ into
 // web/dist/ (which git ignores). `npm start` runs it first (prestart), and the
-// browser tests call buildWeb() before they open a page.
+// browser tests call buildWeb() before they open a page. `npm run lesson`
+// calls it too, with `replace` to build a page around a student's module.
 //
 //   node --import tsx web/build.ts
 
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const WEB_FOLDER = dirname(fileURLToPath(import.meta.url));
 export const DIST_FOLDER = join(WEB_FOLDER, 'dist');
 const PAGES = ['chat', 'compare', 'stats'];
 
+export interface BuildOptions {
+  /** Where to write the scripts (web/dist/ by default). */
+  outdir?: string;
+  /** Modules to swap: absolute path of a web/ module -> absolute path of the file bundled in its place. */
+  replace?: Record<string, string>;
+}
+
 /** Build every page's script; resolves with the files written. */
-export async function buildWeb(): Promise<string[]> {
+export async function buildWeb({ outdir = DIST_FOLDER, replace = {} }: BuildOptions = {}): Promise<string[]> {
   const result = await build({
     entryPoints: PAGES.map((page) => join(WEB_FOLDER, 'pages', `${page}.ts`)),
-    outdir: DIST_FOLDER,
+    outdir,
+    plugins: [replaceModules(replace)],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -28,7 +37,7 @@ export async function buildWeb(): Promise<string[]> {
     write: false,
     logLevel: 'warning',
   });
-  await mkdir(DIST_FOLDER, { recursive: true });
+  await mkdir(outdir, { recursive: true });
   // Write each file beside its place, then rename it there: a page loading
   // while a build runs (two test files building at once) sees the old file
   // or the new one, never half of one.
@@ -38,6 +47,21 @@ export async function buildWeb(): Promise<string[]> {
     await rename(temporary, file.path);
   }
   return result.outputFiles.map((file) => file.path);
+}
+
+/** Bundle another file wherever one of `replace`'s modules is imported. */
+function replaceModules(replace: Record<string, string>): Plugin {
+  const swaps = new Map(Object.entries(replace).map(([module, file]) => [resolve(module), resolve(file)]));
+  return {
+    name: 'replace-modules',
+    setup(bundler) {
+      if (swaps.size === 0) return;
+      bundler.onResolve({ filter: /^\./ }, ({ path, resolveDir }) => {
+        const swapped = swaps.get(resolve(resolveDir, path));
+        return swapped ? { path: swapped } : undefined;
+      });
+    },
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,7 +3,7 @@
 // (free ports, a temporary data folder, short bench runs) is explained at the
 // top of support/lesson-commands.ts; blocks marked `sh by-hand` are not run.
 // A failure names the lesson, the line of the block and the command that failed.
-// A lesson that runs a program Node does not bring (redis-server) is skipped,
+// A lesson that runs a program Node does not bring (redis-server, nginx) is skipped,
 // saying why, where that program is missing, but fails under CI.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,9 +24,9 @@ describe('the commands of the lessons', () => {
     const markdown = readLessonMarkdown(lesson);
     const missing = missingPrograms(shellBlocks(markdown));
     const skip = missing.length > 0 && !process.env.CI;
-    if (skip) console.warn(`Skipping the commands of lessons/${lesson.file}: ${missing.join(' and ')} not installed (apt-get install -y redis-server). Under CI this fails instead.`);
+    if (skip) console.warn(`Skipping the commands of lessons/${lesson.file}: ${missing.join(' and ')} not installed (apt-get install -y redis-server nginx-light). Under CI this fails instead.`);
     it.skipIf(skip)(`all work as written in lessons/${lesson.file}`, async () => {
-      expect(missing, `lessons/${lesson.file} runs programs this machine lacks (apt-get install -y redis-server)`).toEqual([]);
+      expect(missing, `lessons/${lesson.file} runs programs this machine lacks (apt-get install -y redis-server nginx-light)`).toEqual([]);
       const failures = await runLessonCommands(lesson.file, markdown);
       expect(failures, `\n${failures.join('\n\n')}\n`).toEqual([]);
     }, LESSON_LIMIT_MS);
@@ -75,8 +75,11 @@ async function runLessonCommands(file: string, markdown: string): Promise<string
     for (const block of shellBlocks(markdown)) {
       if (block.kind === 'by-hand') continue;
       if (block.kind === 'server' && namedPort(block) !== undefined) {
+        // The same port again: that process is started anew with other flags, as after a Ctrl-C.
+        const previous = sideBySide.findIndex((running) => running.port === ports.get(namedPort(block)!));
+        if (previous >= 0) await sideBySide.splice(previous, 1)[0].stop();
         try {
-          sideBySide.push(await startServerBlock(block, dataDir, ports));
+          sideBySide.push(await startServerBlock(block, dataDir, ports, server));
         } catch (error) {
           failures.push(`lessons/${file}, server block at line ${block.line}: ${(error as Error).message}`);
         }

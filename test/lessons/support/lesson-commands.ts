@@ -2,7 +2,8 @@
 //
 // How a lesson's commands are made to run unattended, in four rules:
 //   1. A `sh server` block (npm start ..., npm run lesson -- N) is started as
-//      written plus `--port 0 --data-dir <a temporary folder>`; the server
+//      written plus `--port 0 --data-dir <a temporary folder>` (npm run lesson
+//      keeps its room in lesson-N/ inside it, as it does in data/); the server
 //      prints the URL it listens on, and the block's process group is stopped
 //      (SIGINT) when the next such block starts or the lesson ends.
 //   1b. A `sh server` block that names its own port (`--port 3001`) is one of
@@ -12,9 +13,14 @@
 //      `localhost:3001` or `127.0.0.1:3001` (so also `redis://127.0.0.1:6390`),
 //      means the free one in every later block, server blocks included. It is
 //      ready once its port accepts connections. Nothing is appended to it.
+//      Its `localhost:3000` is the rule-1 server's, so `npm run proxy --
+//      --port 3080 --target http://localhost:3000` proxies the lesson's
+//      server. A later block naming the same port is the same process started
+//      again with other flags: the running one is stopped first (the
+//      student's Ctrl-C).
 //   2. In every other block, `localhost:3000` becomes the rule-1 server's
 //      address and `data/` becomes the lesson's temporary folder, so
-//      `cat data/data.txt` reads the file the server writes.
+//      `cat data/lesson-3/data.txt` reads the file lesson 3's server writes.
 //   3. Long commands are shortened: `npm run bench` gets a handful of clients,
 //      one-second phases and a temporary --out folder (the committed results
 //      stay untouched); `npm run lesson -- verify N` checks the reference
@@ -30,6 +36,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../../lessons/catalog.ts';
 import type { ShellBlock } from '../../../lessons/markdown-blocks.ts';
 import { freePort } from '../../../bench/free-port.ts';
+import { findNginx } from '../../../proxy/find-nginx.ts';
 
 /** The longest a server may take to print its address. */
 const SERVER_START_LIMIT_MS = 30_000;
@@ -47,6 +54,8 @@ const PORT_PROBE_EVERY_MS = 100;
  * (which installs them, see .ci/run), where it fails.
  */
 const EXTERNAL_PROGRAMS = ['redis-server', 'redis-cli'];
+/** `npm run proxy` runs Debian's nginx, found where proxy/find-nginx.ts looks for it. */
+const RUNS_NGINX = /(^|[\s;&|(])npm run proxy\b/;
 
 export interface BlockRun {
   exitCode: number | null;
@@ -73,12 +82,12 @@ export function namedPort(block: ShellBlock): number | undefined {
 }
 
 /** Start a `sh server` block: rule 1b if it names its port (recorded in `ports`), rule 1 otherwise. */
-export async function startServerBlock(block: ShellBlock, dataDir: string, ports: PortMap = new Map()): Promise<LessonServerProcess> {
+export async function startServerBlock(block: ShellBlock, dataDir: string, ports: PortMap = new Map(), server?: LessonServerProcess): Promise<LessonServerProcess> {
   const written = namedPort(block);
   if (written === undefined) return startOnAnyPort(block, dataDir, ports);
   const port = await freePort();
   ports.set(written, port);
-  const command = rewriteForTest(block.code.trim(), undefined, dataDir, ports).replace(/(^|\s)--port([=\s]+)\d+\b/, `$1--port$2${port}`);
+  const command = rewriteForTest(block.code.trim(), server, dataDir, ports).replace(/(^|\s)--port([=\s]+)\d+\b/, `$1--port$2${port}`);
   const child = spawnGroup(`exec ${command}`);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -100,7 +109,9 @@ export async function startServerBlock(block: ShellBlock, dataDir: string, ports
 /** The programs of EXTERNAL_PROGRAMS that the lesson's blocks run and this machine lacks. */
 export function missingPrograms(blocks: ShellBlock[]): string[] {
   const used = EXTERNAL_PROGRAMS.filter((program) => blocks.some((block) => block.kind !== 'by-hand' && new RegExp(`(^|[\\s;&|(])${program}\\b`).test(block.code)));
-  return used.filter((program) => spawnSync(program, ['--version']).status !== 0);
+  const missing = used.filter((program) => spawnSync(program, ['--version']).status !== 0);
+  const usesNginx = blocks.some((block) => block.kind !== 'by-hand' && RUNS_NGINX.test(block.code));
+  return usesNginx && findNginx() === null ? [...missing, 'nginx'] : missing;
 }
 
 async function startOnAnyPort(block: ShellBlock, dataDir: string, ports: PortMap): Promise<LessonServerProcess> {
