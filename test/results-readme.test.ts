@@ -30,6 +30,7 @@ const REFERENCE_COLUMNS: Record<string, Column> = {
   lost: { decimals: 0, figures: (p) => [p.chat?.lost, p.chat?.deliveriesExpected] },
   dup: { decimals: 0, figures: (p) => [p.chat?.duplicates] },
   'µs/msg': { decimals: 1, figures: (p) => [p.chat?.serverCpuMicrosecondsPerDeliveredMessage] },
+  '× ref': { decimals: 2, figures: (p) => [p.chat?.serverCpuPerDeliveryTimesReference] },
 };
 
 const TARGETS_COLUMNS: Record<string, Column> = {
