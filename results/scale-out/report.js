@@ -6,6 +6,9 @@
     return servers > 1 ? `${point.strategy} \xD7${servers}` : point.strategy;
   }
 
+  // bench/versus-reference.ts
+  var PLAIN_REFERENCE = "plain-reference";
+
   // bench/report/report-page.ts
   var PALETTE = ["#d9480f", "#1971c2", "#2f9e44", "#9c36b5", "#343a40", "#0c8599"];
   var SCALED_OUT_ALPHA = "80";
@@ -74,7 +77,41 @@
     lineChart("chart-loss", "% of deliveries lost", [
       { label: "", figure: (point) => point.chat && point.chat.deliveriesExpected > 0 ? 100 * point.chat.lost / point.chat.deliveriesExpected : void 0 }
     ]);
+    tabulateVersusReference(results);
     listNotes(results);
+  }
+  function tabulateVersusReference(results) {
+    const table = document.getElementById("table-versus-reference");
+    const points = results.points.filter((point) => (point.servers ?? 1) === 1);
+    if (!points.some((point) => point.strategy === PLAIN_REFERENCE)) {
+      table.replaceWith(paragraph(`This run did not measure the plain reference: add ${PLAIN_REFERENCE} to --strategies.`));
+      return;
+    }
+    const clients = [...new Set(points.map((point) => point.clients))].sort((a, b) => a - b);
+    const row = (cells, tag) => {
+      const line = document.createElement("tr");
+      for (const text of cells) {
+        const cell = document.createElement(tag);
+        cell.textContent = text;
+        line.append(cell);
+      }
+      table.append(line);
+    };
+    row(["strategy", ...clients.map((count) => `${count} clients`)], "th");
+    for (const strategy of new Set(points.map((point) => point.strategy))) {
+      row([strategy, ...clients.map((count) => versusReference(points.find((point) => point.strategy === strategy && point.clients === count)))], "td");
+    }
+  }
+  function versusReference(point) {
+    const microseconds = point?.chat?.serverCpuMicrosecondsPerDeliveredMessage;
+    if (typeof microseconds !== "number" || !Number.isFinite(microseconds)) return "-";
+    const ratio = point?.chat?.serverCpuPerDeliveryTimesReference;
+    return typeof ratio === "number" && Number.isFinite(ratio) ? `${microseconds.toFixed(1)} \xB5s (${ratio.toFixed(1)}\xD7)` : `${microseconds.toFixed(1)} \xB5s`;
+  }
+  function paragraph(text) {
+    const element = document.createElement("p");
+    element.textContent = text;
+    return element;
   }
   function pointsOf(results, label, figure) {
     const pairs = [];
