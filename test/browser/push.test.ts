@@ -52,6 +52,10 @@ describe('the push transports in the chat page', () => {
     await openChat(ann, server.url, 'short-poll');
     const switches = ['sse', 'websocket', 'long-poll'];
     const texts = Array.from({ length: switches.length * BURST }, (_, index) => `push switch ${index + 1}`);
+    // A message seen before the first switch gives the next transport an id to resume after; with
+    // none yet, reading the history without a cursor would be right, and not what this test checks.
+    await postInTurn(server, 'long-poll', 'cy', ['before the switches']);
+    await waitForMessage(ann.page, 'before the switches');
 
     for (const [turn, strategy] of switches.entries()) {
       // Someone else talks while ann switches: the burst's messages arrive before, during and after the switch.
