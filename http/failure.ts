@@ -19,7 +19,7 @@ import { HttpError } from './http-error.ts';
 import { API_HEADERS, replyJson, replyJsonToAll } from './reply.ts';
 
 /** What a client told to back off after a room outage waits before it asks again; it adds its own jitter. */
-export const ROOM_RETRY_AFTER_SECONDS = 1;
+const ROOM_RETRY_AFTER_SECONDS = 1;
 
 export interface FailureAnswer {
   status: number;

@@ -1,9 +1,9 @@
 // Writing JSON answers. API answers are never cached and never sniffed as HTML.
 //
 // The body goes to node:http as a string, not a Buffer: node:http then joins
-// it to the status line and headers and sends the whole answer in one write.
-// A Buffer body is sent as a second chunk (a writev per answer), which cost
-// more CPU per delivery on a held long poll (see the commit that made it so).
+// it to the status line and headers into one chunk. A Buffer body would travel
+// as a chunk of its own beside the headers, one more piece of work per answer,
+// and a long poll sends an answer for every message to every waiting client.
 
 import type { ServerResponse } from 'node:http';
 
