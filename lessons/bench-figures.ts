@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { renderBenchMarkers } from '../wire/lesson.ts';
 import { PROJECT_ROOT } from './catalog.ts';
+import { say } from './language.ts';
 
 export const RESULTS_FILE = `${PROJECT_ROOT}results/latest.json`;
 
@@ -20,7 +21,8 @@ export function readBenchResults(): unknown {
 export function fillInFigures(markdown: string, results: unknown): string {
   return renderBenchMarkers(markdown, results, (figure) => {
     if ('text' in figure) return figure.text;
-    if (results === undefined) return `[a figure from ${relative(PROJECT_ROOT, RESULTS_FILE)}: run npm run bench first]`;
-    return `[no figure at ${figure.path} in the bench results]`;
+    const file = relative(PROJECT_ROOT, RESULTS_FILE);
+    if (results === undefined) return say(`[a figure from ${file}: run npm run bench first]`, `[此处的数据来自 ${file}：请先运行 npm run bench]`);
+    return say(`[no figure at ${figure.path} in the bench results]`, `[压测结果中没有 ${figure.path} 这项数据]`);
   });
 }

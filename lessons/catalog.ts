@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { lessonFileIn, type Language } from '../wire/language.ts';
 import type { Lesson, LessonIndex } from '../wire/lesson.ts';
 
 // The lesson's shape lives in wire/ so the browser can read index.json with it too.
@@ -23,8 +24,16 @@ export function findLesson(number: number): Lesson | undefined {
   return loadLessons().find((lesson) => lesson.number === number);
 }
 
-export function readLessonMarkdown(lesson: Lesson): string {
-  return readFileSync(`${LESSONS_DIR}${lesson.file}`, 'utf8');
+export function readLessonMarkdown(lesson: Lesson, language: Language = 'en'): string {
+  return readFileSync(`${LESSONS_DIR}${lessonFileIn(lesson.file, language)}`, 'utf8');
+}
+
+/** An exercise's problem statement in a language: problem.md, or problem.zh-CN.md beside it. */
+export function problemPath(lesson: Lesson, language: Language = 'en'): string | undefined {
+  const start = exercisePath(lesson, 'exercise');
+  if (!start) return undefined;
+  const folder = start.slice(0, start.lastIndexOf('/') + 1);
+  return `${folder}${language === 'en' ? 'problem.md' : `problem.${language}.md`}`;
 }
 
 /** Where verify looks for a lesson's exercise: the student's copy, or the reference solution. */

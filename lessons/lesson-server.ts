@@ -14,6 +14,7 @@
 // instead of the one of the same name; a module of the page (lesson 2's
 // nextPollDelay) is bundled into a page of the lesson's own.
 
+import { say } from './language.ts';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,12 +70,12 @@ export async function startLessonServer(lesson: Lesson & { server: LessonServer 
 
   let strategies = registeredStrategies;
   let pageFolder: string | undefined;
-  let pageNote = 'built into web/dist/, as npm start does';
+  let pageNote = say('built into web/dist/, as npm start does', '已构建到 web/dist/，与 npm start 相同');
   if (page) {
     pageFolder = join(roomDir, 'page');
     const studentFile = exercisePath(lesson, 'exercise')!;
     await buildWeb({ outdir: pageFolder, replace: { [join(PROJECT_ROOT, page.replaces)]: studentFile } });
-    pageNote = `built into ${pageFolder}/ with your ${relative(PROJECT_ROOT, studentFile)} in place of ${page.replaces}`;
+    pageNote = say(`built into ${pageFolder}/ with your ${relative(PROJECT_ROOT, studentFile)} in place of ${page.replaces}`, `已构建到 ${pageFolder}/，用你的 ${relative(PROJECT_ROOT, studentFile)} 代替 ${page.replaces}`);
   } else {
     await buildWeb();
     if (options.exercise) strategies = await withStudentStrategy(lesson);

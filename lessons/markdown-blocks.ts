@@ -61,6 +61,17 @@ export function shellBlocks(markdown: string): ShellBlock[] {
   return lessonParts(markdown).flatMap((part) => (part.type === 'shell' ? [part.block] : []));
 }
 
+/**
+ * Every fenced code block, of any language, as its info string and text, in
+ * order: what a translation must keep exactly as it is.
+ */
+export function fencedBlocks(markdown: string): { info: string; text: string }[] {
+  return Lexer.lex(markdown, { gfm: true })
+    .flatMap(codeBlocksIn)
+    .filter((code) => code.codeBlockStyle !== 'indented')
+    .map((code) => ({ info: (code.lang ?? '').trim(), text: code.text }));
+}
+
 /** The block as a shell step, or undefined if it is not shell code. */
 function shellBlock(code: Tokens.Code, line: number): ShellBlock | undefined {
   if (code.codeBlockStyle === 'indented') return undefined;

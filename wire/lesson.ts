@@ -13,6 +13,8 @@
 // path is a chain of property names separated by dots; `name[key=value,...]`
 // picks, from the array `name`, the one element whose fields have those values.
 
+import type { Language } from './language.ts';
+
 /** The server a lesson works against, as `npm start` flags. */
 export interface LessonServer {
   /** The default strategy (--strategy). */
@@ -23,9 +25,11 @@ export interface LessonServer {
 
 export interface Lesson {
   number: number;
-  /** The Markdown file, relative to lessons/. */
+  /** The English Markdown file, relative to lessons/; each translation has the same name in its language's folder (lessonFileIn). */
   file: string;
   title: string;
+  /** The title in each other language the course is written in: { "zh-CN": "短轮询" }. */
+  titles: Partial<Record<Exclude<Language, 'en'>, string>>;
   /** Class time it is written for. */
   minutes: number;
   /** The source files it explains, relative to the project root. */
@@ -34,6 +38,11 @@ export interface Lesson {
   server?: LessonServer;
   /** The student's working copy for `npm run lesson -- verify <n>`, relative to lessons/exercises/ (and lessons/solutions/). */
   exercise?: string;
+}
+
+/** A lesson's title in a language, the English where it has no translation. */
+export function lessonTitle(lesson: Lesson, language: Language): string {
+  return language === 'en' ? lesson.title : (lesson.titles[language] ?? lesson.title);
 }
 
 /** lessons/index.json, the one list of lessons. */

@@ -1,6 +1,8 @@
 // What a lesson checker reports: one line per check, pass or fail, with a hint
 // that says what is still wrong and where to look.
 
+import { say } from '../language.ts';
+
 export interface CheckOutcome {
   /** What a correct exercise does, as a student would observe it. */
   check: string;
@@ -23,13 +25,19 @@ export function allPassed(report: VerifyReport): boolean {
 }
 
 export function formatReport(report: VerifyReport): string {
-  const lines = [`Lesson ${report.lesson}: checking ${report.file}`, ''];
+  const lines = [say(`Lesson ${report.lesson}: checking ${report.file}`, `第 ${report.lesson} 课：检查 ${report.file}`), ''];
   for (const { check, passed, hint } of report.outcomes) {
     lines.push(`  ${passed ? 'PASS' : 'FAIL'}  ${check}`);
-    if (!passed && hint) lines.push(...hint.split('\n').map((line) => `        hint: ${line}`));
+    if (!passed && hint) lines.push(...hint.split('\n').map((line) => `        ${say('hint', '提示')}: ${line}`));
   }
-  for (const note of report.notes) lines.push('', ...note.split('\n').map((line) => `  note: ${line}`));
+  for (const note of report.notes) lines.push('', ...note.split('\n').map((line) => `  ${say('note', '注意')}: ${line}`));
   const passedCount = report.outcomes.filter((outcome) => outcome.passed).length;
-  lines.push('', allPassed(report) ? `All ${passedCount} checks pass. Well done.` : `${passedCount} of ${report.outcomes.length} checks pass. Change your file and run the same command again.`);
+  const total = report.outcomes.length;
+  lines.push(
+    '',
+    allPassed(report)
+      ? say(`All ${passedCount} checks pass. Well done.`, `全部 ${passedCount} 项检查通过，做得好！`)
+      : say(`${passedCount} of ${total} checks pass. Change your file and run the same command again.`, `${total} 项检查中通过了 ${passedCount} 项。修改你的文件，再运行同一条命令。`),
+  );
   return lines.join('\n');
 }

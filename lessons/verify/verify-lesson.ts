@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { say } from '../language.ts';
 import { exercisePath, PROJECT_ROOT, type Lesson } from '../catalog.ts';
 import { checkAdaptiveDelay } from './adaptive-delay-check.ts';
 import { checkChatClient } from './chat-client-check.ts';
@@ -47,14 +48,15 @@ export async function verifyLesson(lesson: Lesson, options: VerifyOptions = {}):
   if (!checker || !file) throw new Error(`lesson ${lesson.number} has no code exercise to verify; its exercises are questions, answered in its teacher's note`);
   const shownFile = relative(PROJECT_ROOT, file) || file;
   if (!existsSync(file)) {
-    return { lesson: lesson.number, file: shownFile, outcomes: [{ check: 'the file exists', passed: false, hint: `no file at ${file}` }], notes: [] };
+    return { lesson: lesson.number, file: shownFile, outcomes: [{ check: say('the file exists', '文件存在'), passed: false, hint: say(`no file at ${file}`, `${file} 处没有文件`) }], notes: [] };
   }
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    const hint = `it did not load: ${error instanceof Error ? error.message : String(error)}\nRun npx tsc --noEmit to see the error with its line.`;
-    return { lesson: lesson.number, file: shownFile, outcomes: [{ check: 'the file loads', passed: false, hint }], notes: [] };
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = say(`it did not load: ${message}\nRun npx tsc --noEmit to see the error with its line.`, `无法加载：${message}\n运行 npx tsc --noEmit 查看错误及其所在行。`);
+    return { lesson: lesson.number, file: shownFile, outcomes: [{ check: say('the file loads', '文件能加载'), passed: false, hint }], notes: [] };
   }
   const { outcomes, notes } = await checker(module, file);
   return { lesson: lesson.number, file: shownFile, outcomes, notes };

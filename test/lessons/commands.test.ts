@@ -3,6 +3,9 @@
 // (free ports, a temporary data folder, short bench runs) is explained at the
 // top of support/lesson-commands.ts; blocks marked `sh by-hand` are not run.
 // A failure names the lesson, the line of the block and the command that failed.
+// Each lesson's Chinese twin (lessons/zh-CN/) holds the very same shell
+// blocks, which each case asserts first: running them once runs the commands
+// of both languages.
 // A lesson that runs a program Node does not bring (redis-server, nginx) is skipped,
 // saying why, where that program is missing, but fails under CI.
 
@@ -25,8 +28,10 @@ describe('the commands of the lessons', () => {
     const missing = missingPrograms(shellBlocks(markdown));
     const skip = missing.length > 0 && !process.env.CI;
     if (skip) console.warn(`Skipping the commands of lessons/${lesson.file}: ${missing.join(' and ')} not installed (apt-get install -y redis-server nginx-light). Under CI this fails instead.`);
-    it.skipIf(skip)(`all work as written in lessons/${lesson.file}`, async () => {
+    it.skipIf(skip)(`all work as written in lessons/${lesson.file} and lessons/zh-CN/${lesson.file}`, async () => {
       expect(missing, `lessons/${lesson.file} runs programs this machine lacks (apt-get install -y redis-server nginx-light)`).toEqual([]);
+      const commandsOf = (text: string) => shellBlocks(text).map(({ kind, code }) => ({ kind, code }));
+      expect(commandsOf(readLessonMarkdown(lesson, 'zh-CN')), `lessons/zh-CN/${lesson.file} has other commands than lessons/${lesson.file}`).toEqual(commandsOf(markdown));
       const failures = await runLessonCommands(lesson.file, markdown);
       expect(failures, `\n${failures.join('\n\n')}\n`).toEqual([]);
     }, LESSON_LIMIT_MS);
