@@ -2,7 +2,7 @@
 // lessons/zh-CN/ has the English lesson's code blocks (commands, code,
 // diagrams), byte for byte and in the same order, the same {{bench}}
 // markers, and every part a class relies on under its Chinese heading. Since
-// the blocks are identical, the doc-test (commands.test.ts) running a
+// the blocks are identical, the doc-test (commands-lessons-*.test.ts) running a
 // lesson's commands runs both languages' commands.
 
 import { existsSync, readFileSync } from 'node:fs';
