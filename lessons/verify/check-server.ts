@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Room } from '../../room/room.ts';
 import { startShell, type RunningShell } from '../../shell/shell.ts';
 import type { Strategy } from '../../strategies/strategy.ts';
+import { say } from '../language.ts';
 import { NO_ANSWER_AFTER_MS, stats } from './http-client.ts';
 import type { CheckOutcome } from './outcome.ts';
 
@@ -56,13 +57,17 @@ export async function guarded(check: string, run: () => Promise<CheckOutcome>): 
   try {
     return await run();
   } catch (error) {
-    return { check, passed: false, hint: `the check stopped on an error: ${describeError(error)}` };
+    return { check, passed: false, hint: say(`the check stopped on an error: ${describeError(error)}`, `检查因错误而中止：${describeError(error)}`) };
   }
 }
 
 /** The outcome verify reports when the server would not even start with the student's strategy. */
 export function didNotStart(error: unknown): CheckOutcome {
-  return { check: 'a server starts with your strategy', passed: false, hint: `starting it threw: ${describeError(error)}\nLook at the constructor of your strategy's class.` };
+  return {
+    check: say('a server starts with your strategy', '服务器能用你的策略启动'),
+    passed: false,
+    hint: say(`starting it threw: ${describeError(error)}\nLook at the constructor of your strategy's class.`, `启动时抛出了错误：${describeError(error)}\n看看你的策略类的构造函数。`),
+  };
 }
 
 export function describeError(error: unknown): string {
@@ -127,7 +132,7 @@ export function judge(check: string, passed: boolean, hint: string): CheckOutcom
 
 /** "a, b, c" of message texts, for a hint; "nothing" for none. */
 export function listed(texts: string[]): string {
-  return texts.length === 0 ? 'nothing' : texts.map((text) => JSON.stringify(text)).join(', ');
+  return texts.length === 0 ? say('nothing', '无') : texts.map((text) => JSON.stringify(text)).join(', ');
 }
 
 /** What is wrong with `got` compared with `expected`: repeated, missing, or out of order; '' if they are the same. */
@@ -136,7 +141,7 @@ export function compareDeliveries(got: string[], expected: string[]): string {
   const twice = expected.filter((text) => got.filter((seen) => seen === text).length > 1);
   const missing = expected.filter((text) => !got.includes(text));
   const problems = [];
-  if (twice.length > 0) problems.push(`more than once: ${listed(twice)}`);
-  if (missing.length > 0) problems.push(`never: ${listed(missing)}`);
-  return problems.length > 0 ? problems.join('; ') : 'out of order';
+  if (twice.length > 0) problems.push(say(`more than once: ${listed(twice)}`, `重复收到：${listed(twice)}`));
+  if (missing.length > 0) problems.push(say(`never: ${listed(missing)}`, `从未收到：${listed(missing)}`));
+  return problems.length > 0 ? problems.join(say('; ', '；')) : say('out of order', '顺序错乱');
 }

@@ -2,9 +2,11 @@
 // stream the way a browser does (events, `id:`, `retry:`, comments), but the
 // checker takes the events one at a time and decides when the connection
 // drops: what it has taken is what the browser had processed, and the last
-// event id it saw is what a browser would send back as Last-Event-ID.
+// event id it saw is what a browser would send back as Last-Event-ID. Below
+// it, the few readings of a stream that every lesson 8 check shares.
 
 import { request as httpRequest, type ClientRequest } from 'node:http';
+import { say } from '../language.ts';
 
 export interface StreamEvent {
   /** "message" unless the event named itself. */
@@ -130,5 +132,25 @@ export class EventStreamClient {
     const { event, data } = this.pending;
     this.pending = { event: '', data: [] };
     this.queue.push({ event: data.length === 0 ? 'message' : event || 'message', data: data.join('\n'), lastEventId: this.lastEventIdSeen });
+  }
+}
+
+/** What a hint says when the server did not answer in time. */
+export function noAnswer(): string {
+  return say('no answer', '没有回答');
+}
+
+/** The chat message a message event carries, if its data is one. */
+export function messageOf(event: StreamEvent): { id: string; text: string } | undefined {
+  const message = parseJson(event.data) as { id?: unknown; text?: unknown } | undefined;
+  return typeof message?.id === 'string' && typeof message.text === 'string' ? { id: message.id, text: message.text } : undefined;
+}
+
+/** The JSON in `text`, or undefined if it is none (a refusal's body may be plain text). */
+export function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(text ?? '') as Record<string, unknown>;
+  } catch {
+    return undefined;
   }
 }

@@ -21,9 +21,11 @@ import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../bench/report/chromium.ts';
 import { startShell, type RunningShell } from '../../shell/shell.ts';
-import { compareDeliveries, describeError, guarded, listed } from './check-server.ts';
+import { say } from '../language.ts';
+import { describeError, guarded, listed } from './check-server.ts';
 import { becomesTrue, post, stats } from './http-client.ts';
 import type { CheckOutcome } from './outcome.ts';
+import { deliveredTwice, tabList, whatToFix, whatWentWrong } from './shared-poll-hints.ts';
 import type { TabRecord } from './shared-poll-tab.ts';
 
 const STRATEGY = 'long-poll';
@@ -48,12 +50,23 @@ const DURING_HANDOVER = ['six', 'seven', 'eight'];
 /** Posted once those arrived: the new leader keeps polling. */
 const AFTER = ['nine'];
 
-/** The checks, in the order they are reported. */
+/** The checks, in the order they are reported; getters, so each is worded in the runner's language when it reports. */
 const CHECKS = {
-  onePoll: `${TABS} tabs of one browser send one long poll between them: the server holds one request`,
-  everyTab: 'every tab delivers every message, once and in order',
-  takeover: "when the leader's tab closes, another tab takes over the polling, alone",
-  handover: 'every tab still open then delivers what was posted during the handover and after it: nothing lost, nothing twice',
+  get onePoll() {
+    return say(`${TABS} tabs of one browser send one long poll between them: the server holds one request`, `同一浏览器的 ${TABS} 个标签页之间只发一个长轮询请求：服务器只挂起一个请求`);
+  },
+  get everyTab() {
+    return say('every tab delivers every message, once and in order', '每个标签页都投递每条消息，恰好一次、按顺序');
+  },
+  get takeover() {
+    return say("when the leader's tab closes, another tab takes over the polling, alone", '主标签页关闭后，另一个标签页接管轮询，并且只有它一个在轮询');
+  },
+  get handover() {
+    return say(
+      'every tab still open then delivers what was posted during the handover and after it: nothing lost, nothing twice',
+      '之后每个仍打开的标签页都投递交接期间和交接之后发送的消息：不丢失，不重复',
+    );
+  },
 };
 
 interface Tab {
@@ -63,7 +76,8 @@ interface Tab {
 
 export async function checkSharedPoll(module: Record<string, unknown>, file: string): Promise<{ outcomes: CheckOutcome[]; notes: string[] }> {
   if (typeof module.shareLongPoll !== 'function') {
-    return { outcomes: [{ check: 'the file exports shareLongPoll', passed: false, hint: 'keep `export function shareLongPoll({ cursor, onMessages })`' }], notes: [] };
+    const hint = say('keep `export function shareLongPoll({ cursor, onMessages })`', '保留 `export function shareLongPoll({ cursor, onMessages })`');
+    return { outcomes: [{ check: say('the file exports shareLongPoll', '文件导出了 shareLongPoll'), passed: false, hint }], notes: [] };
   }
   const work = await mkdtemp(join(tmpdir(), 'pollbench-lesson-6-'));
   let shell: RunningShell | undefined;
@@ -72,8 +86,11 @@ export async function checkSharedPoll(module: Record<string, unknown>, file: str
     try {
       await bundleTabPage(file, join(work, 'page'));
     } catch (error) {
-      const hint = `bundling it for the browser failed: ${describeError(error)}\nIt runs in a browser: import only types from wire/, and no Node module.`;
-      return { outcomes: [{ check: 'the file bundles for the browser', passed: false, hint }], notes: [] };
+      const hint = say(
+        `bundling it for the browser failed: ${describeError(error)}\nIt runs in a browser: import only types from wire/, and no Node module.`,
+        `为浏览器打包失败：${describeError(error)}\n它在浏览器中运行：只从 wire/ 导入类型，不要导入任何 Node 模块。`,
+      );
+      return { outcomes: [{ check: say('the file bundles for the browser', '文件能为浏览器打包'), passed: false, hint }], notes: [] };
     }
     shell = await startShell({
       port: 0,
@@ -87,8 +104,11 @@ export async function checkSharedPoll(module: Record<string, unknown>, file: str
     try {
       tabs = await openTabs(await browser.newContext(), shell.url);
     } catch (error) {
-      const hint = `${describeError(error)}\nshareLongPoll must return at once, and the polling loop must await each poll() and wait(): the tabs of a browser may share one thread.`;
-      return { outcomes: [{ check: `${TABS} tabs open and start shareLongPoll`, passed: false, hint }], notes: [] };
+      const hint = say(
+        `${describeError(error)}\nshareLongPoll must return at once, and the polling loop must await each poll() and wait(): the tabs of a browser may share one thread.`,
+        `${describeError(error)}\nshareLongPoll 必须立即返回，轮询循环必须 await 每次 poll() 和 wait()：同一浏览器的标签页可能共用一个线程。`,
+      );
+      return { outcomes: [{ check: say(`${TABS} tabs open and start shareLongPoll`, `${TABS} 个标签页打开并启动 shareLongPoll`), passed: false, hint }], notes: [] };
     }
     return await new SharedPollChecker(shell.url, tabs).run();
   } finally {
@@ -123,7 +143,13 @@ async function openTabs(context: BrowserContext, url: string): Promise<Tab[]> {
       await page.goto(url, { timeout: TAB_START_LIMIT_MS });
       await page.waitForFunction(() => window.tab?.started === true || (window.tab?.errors.length ?? 0) > 0, undefined, { timeout: TAB_START_LIMIT_MS });
     } catch {
-      throw new Error(`tab ${number} had not loaded, started shareLongPoll and answered after ${TAB_START_LIMIT_MS / 1000} s: is a loop running without await?`);
+      const seconds = TAB_START_LIMIT_MS / 1000;
+      throw new Error(
+        say(
+          `tab ${number} had not loaded, started shareLongPoll and answered after ${seconds} s: is a loop running without await?`,
+          `${seconds} 秒后，标签页 ${number} 仍未加载完、启动 shareLongPoll 并作出回应：是不是有循环没有 await？`,
+        ),
+      );
     }
     tabs.push({ number, page });
   }
@@ -143,8 +169,8 @@ class SharedPollChecker {
     outcomes.push(await guarded(CHECKS.everyTab, () => this.everyTab()));
     outcomes.push(await guarded(CHECKS.takeover, () => this.takeover()));
     outcomes.push(await guarded(CHECKS.handover, () => this.handover()));
-    const errors = (await this.records()).flatMap(({ tab, record }) => record.errors.map((error) => `tab ${tab.number}: ${error}`));
-    if (errors.length > 0) this.notes.push(`errors in the pages:\n${errors.slice(0, 5).join('\n')}`);
+    const errors = (await this.records()).flatMap(({ tab, record }) => record.errors.map((error) => say(`tab ${tab.number}: ${error}`, `标签页 ${tab.number}：${error}`)));
+    if (errors.length > 0) this.notes.push(`${say('errors in the pages:', '页面中的错误：')}\n${errors.slice(0, 5).join('\n')}`);
     return { outcomes, notes: this.notes };
   }
 
@@ -155,10 +181,17 @@ class SharedPollChecker {
     const polling = await this.pollingTabs();
     if (most === 1 && polling.length === 1) return { check, passed: true };
     if (polling.length === 0) {
-      return { check, passed: false, hint: `no tab sent a long poll, and the server held none.\nThe tab that holds the lock polls for all (TODO 3): navigator.locks.request(LEADER_LOCK, async () => { for (;;) { ... } }).` };
+      const hint = say(
+        'no tab sent a long poll, and the server held none.\nThe tab that holds the lock polls for all (TODO 3): navigator.locks.request(LEADER_LOCK, async () => { for (;;) { ... } }).',
+        '没有标签页发出长轮询请求，服务器也没有挂起任何请求。\n持有锁的标签页替所有标签页轮询（TODO 3）：navigator.locks.request(LEADER_LOCK, async () => { for (;;) { ... } })。',
+      );
+      return { check, passed: false, hint };
     }
-    const tabs = polling.map(({ tab }) => tab.number).join(', ');
-    const hint = `${polling.length} of the ${TABS} tabs sent long polls (tabs ${tabs}), and the server held up to ${most} at once (the browser sends at most six; the others wait in its queue).\nPoll only inside the lock's callback, which runs in one tab at a time (TODO 3).`;
+    const tabs = tabList(polling.map(({ tab }) => tab.number));
+    const hint = say(
+      `${polling.length} of the ${TABS} tabs sent long polls (tabs ${tabs}), and the server held up to ${most} at once (the browser sends at most six; the others wait in its queue).\nPoll only inside the lock's callback, which runs in one tab at a time (TODO 3).`,
+      `${TABS} 个标签页中有 ${polling.length} 个发出了长轮询请求（标签页 ${tabs}），服务器同时最多挂起 ${most} 个（浏览器最多同时发出 6 个，其余在它的队列中等待）。\n只在锁的回调中轮询，这个回调每次只在一个标签页中运行（TODO 3）。`,
+    );
     return { check, passed: false, hint };
   }
 
@@ -169,7 +202,8 @@ class SharedPollChecker {
     const records = await this.records();
     const wrong = whatWentWrong(records, BEFORE);
     if (wrong === '') return { check, passed: true };
-    return { check, passed: false, hint: `${listed(BEFORE)} were posted. ${wrong}.\n${whatToFix(records, BEFORE)}` };
+    const seen = say(`${listed(BEFORE)} were posted. ${wrong}.`, `已发送 ${listed(BEFORE)}。${wrong}。`);
+    return { check, passed: false, hint: `${seen}\n${whatToFix(records, BEFORE)}` };
   }
 
   private async takeover(): Promise<CheckOutcome> {
@@ -190,14 +224,30 @@ class SharedPollChecker {
     const most = someoneTookOver ? await this.mostHeld() : 0;
     const pollers = await newPollers();
     if (pollers.length === 1 && most === 1) {
-      this.notes.push(`tab ${leader.tab.number} led and sent ${leader.record.pollsSent} long polls; when it closed, tab ${pollers[0].tab.number} took over within ${tookOverMs} ms.`);
+      const [led, sent, next] = [leader.tab.number, leader.record.pollsSent, pollers[0].tab.number];
+      this.notes.push(
+        say(
+          `tab ${led} led and sent ${sent} long polls; when it closed, tab ${next} took over within ${tookOverMs} ms.`,
+          `标签页 ${led} 是主标签页，发出了 ${sent} 个长轮询请求；它关闭后，标签页 ${next} 在 ${tookOverMs} ms 内接管。`,
+        ),
+      );
       return { check, passed: true };
     }
+    const closed = leader.tab.number;
     if (pollers.length === 0) {
-      return { check, passed: false, hint: `tab ${leader.tab.number}${leader.record.pollsSent > 0 ? ', the leader,' : ''} was closed, and no other tab sent a long poll in the ${WITHIN_MS / 1000} s after.\nEvery tab asks for the lock; the browser runs the callback in the next one when the leader's tab closes (TODO 3).` };
+      const wasLeader = leader.record.pollsSent > 0;
+      const hint = say(
+        `tab ${closed}${wasLeader ? ', the leader,' : ''} was closed, and no other tab sent a long poll in the ${WITHIN_MS / 1000} s after.\nEvery tab asks for the lock; the browser runs the callback in the next one when the leader's tab closes (TODO 3).`,
+        `标签页 ${closed}${wasLeader ? '（主标签页）' : ''}关闭了，之后 ${WITHIN_MS / 1000} 秒内没有其他标签页发出长轮询请求。\n每个标签页都请求这把锁；主标签页关闭时，浏览器在下一个标签页中运行回调（TODO 3）。`,
+      );
+      return { check, passed: false, hint };
     }
-    const tabs = pollers.map(({ tab }) => tab.number).join(', ');
-    return { check, passed: false, hint: `after tab ${leader.tab.number} closed, ${pollers.length} tabs sent long polls (tabs ${tabs}), and the server held up to ${most} at once.\nPoll only inside the lock's callback (TODO 3).` };
+    const tabs = tabList(pollers.map(({ tab }) => tab.number));
+    const hint = say(
+      `after tab ${closed} closed, ${pollers.length} tabs sent long polls (tabs ${tabs}), and the server held up to ${most} at once.\nPoll only inside the lock's callback (TODO 3).`,
+      `标签页 ${closed} 关闭后，有 ${pollers.length} 个标签页发出了长轮询请求（标签页 ${tabs}），服务器同时最多挂起 ${most} 个。\n只在锁的回调中轮询（TODO 3）。`,
+    );
+    return { check, passed: false, hint };
   }
 
   private async handover(): Promise<CheckOutcome> {
@@ -210,11 +260,16 @@ class SharedPollChecker {
     const records = await this.records();
     const wrong = whatWentWrong(records, expected);
     if (wrong === '') return { check, passed: true };
-    const twice = records.some(({ record }) => compareDeliveries(record.delivered, expected).includes('more than once'));
+    const twice = records.some(({ record }) => deliveredTwice(record.delivered));
     const fix = twice
-      ? 'The new leader polled from an older cursor than the last page it was relayed: every tab moves its cursor with each page it accepts (TODO 1), so the next leader starts where the last page ended.'
+      ? say(
+          'The new leader polled from an older cursor than the last page it was relayed: every tab moves its cursor with each page it accepts (TODO 1), so the next leader starts where the last page ended.',
+          '新的主标签页从比它收到的最后一页更旧的游标开始轮询：每个标签页每接受一页都要移动自己的游标（TODO 1），这样下一个主标签页才会从上一页结束的地方开始。',
+        )
       : whatToFix(records, expected);
-    return { check, passed: false, hint: `${listed(DURING_HANDOVER)} were posted as the leader's tab closed, then ${listed(AFTER)}. ${wrong}.\n${fix}` };
+    const [during, after] = [listed(DURING_HANDOVER), listed(AFTER)];
+    const seen = say(`${during} were posted as the leader's tab closed, then ${after}. ${wrong}.`, `主标签页关闭时发送了 ${during}，之后又发送了 ${after}。${wrong}。`);
+    return { check, passed: false, hint: `${seen}\n${fix}` };
   }
 
   /** Each open tab's record. A tab whose page is stuck (a loop that never awaits) fails the check rather than hang it. */
@@ -223,7 +278,11 @@ class SharedPollChecker {
       this.tabs.map(async (tab) => {
         let giveUp: NodeJS.Timeout | undefined;
         const stuck = new Promise<never>((_resolve, reject) => {
-          giveUp = setTimeout(() => reject(new Error(`tab ${tab.number} did not answer within ${WITHIN_MS / 1000} s: its page is busy, is a loop running without await?`)), WITHIN_MS);
+          const why = say(
+            `tab ${tab.number} did not answer within ${WITHIN_MS / 1000} s: its page is busy, is a loop running without await?`,
+            `标签页 ${tab.number} 在 ${WITHIN_MS / 1000} 秒内没有回应：它的页面一直在忙，是不是有循环没有 await？`,
+          );
+          giveUp = setTimeout(() => reject(new Error(why)), WITHIN_MS);
         });
         try {
           return { tab, record: await Promise.race([tab.page.evaluate(() => window.tab), stuck]) };
@@ -256,29 +315,4 @@ class SharedPollChecker {
     }
     return most;
   }
-}
-
-/** What the tabs that did not deliver `expected` delivered instead, tabs alike told together; '' if all did. */
-function whatWentWrong(records: { tab: Tab; record: TabRecord }[], expected: string[]): string {
-  const tabsBySaying = new Map<string, number[]>();
-  for (const { tab, record } of records) {
-    const problem = compareDeliveries(record.delivered, expected);
-    if (problem === '') continue;
-    const saying = record.delivered.length === 0 ? 'nothing' : `${listed(record.delivered)} (${problem})`;
-    tabsBySaying.set(saying, [...(tabsBySaying.get(saying) ?? []), tab.number]);
-  }
-  return [...tabsBySaying].map(([saying, tabs]) => `${tabs.length === 1 ? 'tab' : 'tabs'} ${tabs.join(', ')} delivered ${saying}`).join('; ');
-}
-
-/** Which TODO to look at, from who delivered what: nobody, only the leader, or some tabs twice. */
-function whatToFix(records: { tab: Tab; record: TabRecord }[], expected: string[]): string {
-  const complete = records.filter(({ record }) => compareDeliveries(record.delivered, expected) === '');
-  const nothing = records.filter(({ record }) => record.delivered.length === 0);
-  if (nothing.length === records.length) {
-    return 'The leader must accept() each page it polls and post it on the channel (TODO 3), every tab must accept() what comes on the channel (TODO 2), and accept() hands the messages on (TODO 1).';
-  }
-  if (complete.length > 0 && nothing.length > 0) {
-    return `tab ${complete.map(({ tab }) => tab.number).join(', ')} delivered them, the others nothing: the leader posts { since, page } on the channel (TODO 3), and every tab accepts what comes on it (TODO 2).`;
-  }
-  return "accept() delivers a page only when it starts at this tab's cursor, then moves the cursor to the page's (TODO 1).";
 }

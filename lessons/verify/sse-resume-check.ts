@@ -7,18 +7,19 @@
 // events already on their way are lost with it. Messages are posted while it
 // is away. It reconnects to the same URL sending Last-Event-ID, as
 // EventSource does, and every message must arrive once, in order. Then: a
-// bad Last-Event-ID is refused before the stream opens; a client away longer
-// than the history reaches is told so (a gap event); and each stream takes a
-// slot of the held budget and gives it back when it drops.
+// bad Last-Event-ID is refused before the stream opens; and, each on a server
+// of its own (sse-limits-check.ts), a client away longer than the history
+// reaches is told so (a gap event), and each stream takes a slot of the held
+// budget and gives it back when it drops.
 
-import { MemoryRoom } from '../../room/memory-room.ts';
 import { JITTER } from '../../strategies/hold-jitter.ts';
-import type { Strategy } from '../../strategies/strategy.ts';
 import type { Config } from '../../wire/types.ts';
-import { becomesTrue, NO_ANSWER_AFTER_MS, post } from './http-client.ts';
-import { compareDeliveries, didNotStart, exportedStrategy, guarded, listed, strategyStats, withCheckServer } from './check-server.ts';
-import { EventStreamClient, type StreamEvent } from './event-stream-client.ts';
+import { say } from '../language.ts';
+import { NO_ANSWER_AFTER_MS, post } from './http-client.ts';
+import { compareDeliveries, didNotStart, exportedStrategy, guarded, listed, withCheckServer } from './check-server.ts';
+import { EventStreamClient, messageOf, noAnswer, parseJson, type StreamEvent } from './event-stream-client.ts';
 import type { CheckOutcome } from './outcome.ts';
+import { checkGapEvent, checkHeldSlots } from './sse-limits-check.ts';
 
 const HISTORY = ['before 1', 'before 2', 'before 3'];
 const BURST = ['live 1', 'live 2', 'live 3', 'live 4', 'live 5', 'live 6'];
@@ -26,25 +27,28 @@ const BURST = ['live 1', 'live 2', 'live 3', 'live 4', 'live 5', 'live 6'];
 const TAKEN_BEFORE_THE_CUT = 2;
 const WHILE_AWAY = ['away 1', 'away 2'];
 const BACK_AGAIN = 'back again';
-/** The held budget (--max-held) of the check on streams that drop. */
-const MAX_HELD = 2;
-/** Messages the room of the gap check keeps, and how many it is given: the first ones are gone. */
-const KEPT = 5;
-const POSTED = 10;
 
+/** The checks, in the order they are reported; getters, so each is worded in the runner's language when it reports. */
 const CHECKS = {
-  ids: 'each message event carries its message id (an `id:` line), so the browser knows where it is',
-  resume: `after a cut mid-burst, the stream reopened with Last-Event-ID delivers every message once, in order`,
-  retry: 'the stream tells EventSource when to reconnect (a `retry:` line, about the retryMs of /api/config)',
-  badId: 'a Last-Event-ID the room never gave out is refused with 400, before the stream opens',
-  gap: `a stream resumed from further back than the history reaches (${KEPT} messages here) starts with a gap event, then what is left`,
-  slots: `each stream takes a held slot and gives it back when it drops (--max-held ${MAX_HELD})`,
+  get ids() {
+    return say('each message event carries its message id (an `id:` line), so the browser knows where it is', '每个 message 事件都带着它的消息 id（一行 `id:`），让浏览器知道自己读到了哪里');
+  },
+  get resume() {
+    return say('after a cut mid-burst, the stream reopened with Last-Event-ID delivers every message once, in order', '一串消息中途断开后，带 Last-Event-ID 重新打开的流把每条消息投递恰好一次、按顺序');
+  },
+  get retry() {
+    return say('the stream tells EventSource when to reconnect (a `retry:` line, about the retryMs of /api/config)', '流告诉 EventSource 何时重连（一行 `retry:`，约等于 /api/config 中的 retryMs）');
+  },
+  get badId() {
+    return say('a Last-Event-ID the room never gave out is refused with 400, before the stream opens', '聊天室从未给出过的 Last-Event-ID 在流打开之前就被以 400 拒绝');
+  },
 };
 
 export async function checkSseResume(module: Record<string, unknown>): Promise<{ outcomes: CheckOutcome[]; notes: string[] }> {
   const strategy = exportedStrategy(module, 'sse');
   if (!strategy) {
-    return { outcomes: [{ check: 'the file exports the strategy', passed: false, hint: 'keep the line `export const sse: Strategy = { ... }`' }], notes: [] };
+    const hint = say('keep the line `export const sse: Strategy = { ... }`', '保留这一行：`export const sse: Strategy = { ... }`');
+    return { outcomes: [{ check: say('the file exports the strategy', '文件导出了这个策略'), passed: false, hint }], notes: [] };
   }
   try {
     const outcomes = await withCheckServer(strategy, {}, async ({ url }) => {
@@ -58,8 +62,8 @@ export async function checkSseResume(module: Record<string, unknown>): Promise<{
         await guarded(CHECKS.badId, () => streams.refusesABadLastEventId()),
       ];
     });
-    outcomes.push(await guarded(CHECKS.gap, () => saysWhatIsGone(strategy)));
-    outcomes.push(await guarded(CHECKS.slots, () => releasesSlots(strategy)));
+    outcomes.push(await checkGapEvent(strategy));
+    outcomes.push(await checkHeldSlots(strategy));
     return { outcomes, notes: [] };
   } catch (error) {
     return { outcomes: [didNotStart(error)], notes: [] };
@@ -104,7 +108,14 @@ class StreamChecker {
     }
     const { lastEventId, retry } = first;
     first.cut();
-    if (taken.length < TAKEN_BEFORE_THE_CUT) throw new Error(`a stream opened with ?since=${since}, then ${BURST.length} messages were posted, and only ${taken.length} events came within ${NO_ANSWER_AFTER_MS} ms`);
+    if (taken.length < TAKEN_BEFORE_THE_CUT) {
+      throw new Error(
+        say(
+          `a stream opened with ?since=${since}, then ${BURST.length} messages were posted, and only ${taken.length} events came within ${NO_ANSWER_AFTER_MS} ms`,
+          `用 ?since=${since} 打开一个流，然后发送了 ${BURST.length} 条消息，${NO_ANSWER_AFTER_MS} ms 内只收到 ${taken.length} 个事件`,
+        ),
+      );
+    }
 
     for (const text of WHILE_AWAY) await post(this.url, this.strategy, 'ann', text);
     // EventSource reconnects to the same URL, and sends Last-Event-ID only when it has one.
@@ -124,8 +135,15 @@ class StreamChecker {
   judgeIds({ taken }: Resume): CheckOutcome {
     const wrong = taken.filter((event) => event.lastEventId !== messageOf(event)?.id);
     if (wrong.length === 0) return { check: CHECKS.ids, passed: true };
-    const seen = wrong.map((event) => `"${messageOf(event)?.text}" (message ${messageOf(event)?.id}) came with the last event id ${JSON.stringify(event.lastEventId)}`).join('; ');
-    return { check: CHECKS.ids, passed: false, hint: `${seen}.\nIn eventsFor(), write \`id: <message.id>\` on the line before each message's data: line (TODO 4).` };
+    const seen = wrong.map((event) => {
+      const [text, id, lastId] = [messageOf(event)?.text, messageOf(event)?.id, JSON.stringify(event.lastEventId)];
+      return say(`"${text}" (message ${id}) came with the last event id ${lastId}`, `“${text}”（消息 ${id}）到达时，最后事件 id 是 ${lastId}`);
+    });
+    const hint = say(
+      `${seen.join('; ')}.\nIn eventsFor(), write \`id: <message.id>\` on the line before each message's data: line (TODO 4).`,
+      `${seen.join('；')}。\n在 eventsFor() 中，在每条消息的 data: 行之前写一行 \`id: <message.id>\`（TODO 4）。`,
+    );
+    return { check: CHECKS.ids, passed: false, hint };
   }
 
   judgeResume({ since, taken, lastEventId, resumed }: Resume): CheckOutcome {
@@ -134,15 +152,33 @@ class StreamChecker {
     const expected = [...BURST, ...WHILE_AWAY, BACK_AGAIN];
     const problem = compareDeliveries(delivered, expected);
     if (!problem) return { check, passed: true };
+    const [took, away, got] = [listed(delivered.slice(0, taken.length)), listed(WHILE_AWAY), listed(resumed)];
     const story = [
-      `The stream opened with ?since=${since}; ${BURST.length} messages were posted; the client took ${listed(delivered.slice(0, taken.length))}, then its connection dropped.`,
-      `${listed(WHILE_AWAY)} were posted meanwhile. It reconnected to the same URL ${lastEventId === '' ? 'with no Last-Event-ID (it had no id to send)' : `with Last-Event-ID: ${lastEventId}`} and got ${listed(resumed)}.`,
-      `Wrong: ${problem}.`,
+      say(
+        `The stream opened with ?since=${since}; ${BURST.length} messages were posted; the client took ${took}, then its connection dropped.`,
+        `流用 ?since=${since} 打开；发送了 ${BURST.length} 条消息；客户端取走了 ${took}，然后连接断开。`,
+      ),
+      lastEventId === ''
+        ? say(
+            `${away} were posted meanwhile. It reconnected to the same URL with no Last-Event-ID (it had no id to send) and got ${got}.`,
+            `这期间发送了 ${away}。它不带 Last-Event-ID（它没有 id 可发）重新连接同一个 URL，收到了 ${got}。`,
+          )
+        : say(
+            `${away} were posted meanwhile. It reconnected to the same URL with Last-Event-ID: ${lastEventId} and got ${got}.`,
+            `这期间发送了 ${away}。它带着 Last-Event-ID: ${lastEventId} 重新连接同一个 URL，收到了 ${got}。`,
+          ),
+      say(`Wrong: ${problem}.`, `问题：${problem}。`),
     ];
     const fix =
       lastEventId === ''
-        ? 'The events carried no id, so EventSource had nothing to send back: write `id:` lines in eventsFor() (TODO 4).'
-        : 'The reopened stream did not start after Last-Event-ID. In resumeCursor(), take the last-event-id header first, and ?since= only without one (TODO 1): EventSource reconnects to the URL it was opened with, ?since= included.';
+        ? say(
+            'The events carried no id, so EventSource had nothing to send back: write `id:` lines in eventsFor() (TODO 4).',
+            '事件没有带 id，所以 EventSource 没有可以发回的东西：在 eventsFor() 中写 `id:` 行（TODO 4）。',
+          )
+        : say(
+            'The reopened stream did not start after Last-Event-ID. In resumeCursor(), take the last-event-id header first, and ?since= only without one (TODO 1): EventSource reconnects to the URL it was opened with, ?since= included.',
+            '重新打开的流没有从 Last-Event-ID 之后开始。在 resumeCursor() 中先取 last-event-id 请求头，没有它时才用 ?since=（TODO 1）：EventSource 重连的是它最初打开的 URL，包括 ?since=。',
+          );
     return { check, passed: false, hint: `${story.join('\n')}\n${fix}` };
   }
 
@@ -151,8 +187,15 @@ class StreamChecker {
     const config = (await (await fetch(`${this.url}/api/config`, { signal: AbortSignal.timeout(NO_ANSWER_AFTER_MS) })).json()) as Config;
     const retryMs = Number(config.strategies.find((each) => each.name === this.strategy)?.retryMs);
     if (retry !== undefined && Number.isFinite(retryMs) && Math.abs(retry - retryMs) <= retryMs * JITTER + 1) return { check, passed: true };
-    const seen = retry === undefined ? 'the stream sent no `retry:` line' : `the stream said retry: ${retry}, and /api/config says retryMs ${retryMs}`;
-    return { check, passed: false, hint: `${seen}.\nIn open(), write \`retry: <ms>\\n\\n\` first: RECONNECT_DELAY_MS spread with withJitter() and rounded (TODO 3).` };
+    const seen =
+      retry === undefined
+        ? say('the stream sent no `retry:` line', '流没有发送 `retry:` 行')
+        : say(`the stream said retry: ${retry}, and /api/config says retryMs ${retryMs}`, `流给出的是 retry: ${retry}，而 /api/config 给出的 retryMs 是 ${retryMs}`);
+    const hint = say(
+      `${seen}.\nIn open(), write \`retry: <ms>\\n\\n\` first: RECONNECT_DELAY_MS spread with withJitter() and rounded (TODO 3).`,
+      `${seen}。\n在 open() 中先写 \`retry: <ms>\\n\\n\`：RECONNECT_DELAY_MS 用 withJitter() 加上抖动后取整（TODO 3）。`,
+    );
+    return { check, passed: false, hint };
   }
 
   async refusesABadLastEventId(): Promise<CheckOutcome> {
@@ -162,8 +205,13 @@ class StreamChecker {
     const opened = await stream.opened;
     stream.cut();
     if (opened?.status === 400 && typeof parseJson(opened.refusal)?.error === 'string') return { check, passed: true };
-    const got = opened ? `${opened.status}${opened.refusal ? ` ${opened.refusal}` : ' and an open stream'}` : 'no answer';
-    return { check, passed: false, hint: `opened with ?since=${since} and Last-Event-ID: not-an-id, and got ${got}.\nresumeCursor() must hand the header to readFrom(), which throws for a cursor the room never gave out: the shell answers 400 (TODO 1).` };
+    let got = noAnswer();
+    if (opened) got = opened.refusal ? `${opened.status} ${opened.refusal}` : say(`${opened.status} and an open stream`, `${opened.status}，以及一个打开的流`);
+    const hint = say(
+      `opened with ?since=${since} and Last-Event-ID: not-an-id, and got ${got}.\nresumeCursor() must hand the header to readFrom(), which throws for a cursor the room never gave out: the shell answers 400 (TODO 1).`,
+      `用 ?since=${since} 和 Last-Event-ID: not-an-id 打开，得到 ${got}。\nresumeCursor() 必须把这个请求头交给 readFrom()，对聊天室从未给出过的游标它会抛出异常：外壳于是回答 400（TODO 1）。`,
+    );
+    return { check, passed: false, hint };
   }
 
   /** Open a stream; throws, with what came back, unless it is a 200 stream. */
@@ -172,68 +220,11 @@ class StreamChecker {
     const opened = await stream.opened;
     if (opened?.status === 200) return stream;
     stream.cut();
-    const shown = Object.entries(headers).map(([name, value]) => ` with ${name}: ${value}`).join('');
-    throw new Error(`GET ${new URL(streamUrl).pathname}${new URL(streamUrl).search}${shown} got ${opened ? `${opened.status} ${opened.refusal}` : 'no answer'}`);
+    const { pathname, search } = new URL(streamUrl);
+    const withHeaders = Object.entries(headers).map(([name, value]) => say(` with ${name}: ${value}`, `，带 ${name}: ${value}`)).join('');
+    const got = opened ? `${opened.status} ${opened.refusal}` : noAnswer();
+    throw new Error(say(`GET ${pathname}${search}${withHeaders} got ${got}`, `GET ${pathname}${search}${withHeaders}，得到 ${got}`));
   }
-}
-
-async function saysWhatIsGone(strategy: Strategy): Promise<CheckOutcome> {
-  const check = CHECKS.gap;
-  return withCheckServer(strategy, { room: new MemoryRoom({ historyLimit: KEPT }) }, async ({ url }) => {
-    const ids: string[] = [];
-    for (let i = 1; i <= POSTED; i++) ids.push((await post(url, strategy.name, 'ann', `message ${i}`)).body.id);
-    // ?since=, not Last-Event-ID, so that this check does not hang on TODO 1.
-    const stream = new EventStreamClient(`${url}/api/${strategy.name}/events?since=${ids[1]}`, {}, NO_ANSWER_AFTER_MS);
-    try {
-      const opened = await stream.opened;
-      if (opened?.status !== 200) return { check, passed: false, hint: `?since=${ids[1]} got ${opened ? `${opened.status} ${opened.refusal}` : 'no answer'}, not a stream.` };
-      const events: string[] = [];
-      while (events.length <= POSTED && events.at(-1) !== `message ${POSTED}`) {
-        const event = await stream.next(NO_ANSWER_AFTER_MS);
-        if (!event) break;
-        events.push(event.event === 'message' ? (messageOf(event)?.text ?? event.data) : `(${event.event} event)`);
-      }
-      const expected = ['(gap event)', ...Array.from({ length: KEPT }, (_, index) => `message ${POSTED - KEPT + index + 1}`)];
-      if (listed(events) === listed(expected)) return { check, passed: true };
-      return {
-        check,
-        passed: false,
-        hint:
-          `the room keeps the last ${KEPT} of ${POSTED} messages; a stream opened with ?since=${ids[1]} (message 2) got ${listed(events)}.\n` +
-          `Messages 3 to ${POSTED - KEPT} are gone, and the page read says so (page.gap): in eventsFor(), write \`event: \${SSE_GAP_EVENT}\\ndata: {}\\n\\n\` first (TODO 4).`,
-      };
-    } finally {
-      stream.cut();
-    }
-  });
-}
-
-async function releasesSlots(strategy: Strategy): Promise<CheckOutcome> {
-  const check = CHECKS.slots;
-  return withCheckServer(strategy, { maxHeld: MAX_HELD }, async ({ url }) => {
-    const eventsUrl = `${url}/api/${strategy.name}/events`;
-    const held = async () => (await strategyStats(url, strategy.name)).held;
-    const openAll = async (count: number) => Promise.all(Array.from({ length: count }, async () => {
-      const stream = new EventStreamClient(eventsUrl, {}, NO_ANSWER_AFTER_MS);
-      return { stream, status: (await stream.opened)?.status };
-    }));
-
-    const first = await openAll(MAX_HELD);
-    const extra = (await openAll(1))[0];
-    [...first, extra].forEach(({ stream }) => stream.cut());
-    if (first.some(({ status }) => status !== 200)) return { check, passed: false, hint: `of ${MAX_HELD} streams opened, some got ${first.map(({ status }) => status ?? 'no answer').join(', ')} instead of 200.` };
-    if (extra.status !== 503) {
-      return { check, passed: false, hint: `with --max-held ${MAX_HELD} and ${MAX_HELD} streams open, one more got ${extra.status ?? 'no answer'}, not 503: a stream must take a slot, this.heldBudget.hold() (TODO 2).` };
-    }
-    let heldNow = -1;
-    if (!(await becomesTrue(async () => (heldNow = await held()) === 0))) {
-      return { check, passed: false, hint: `the streams dropped, and /api/stats still shows held ${heldNow}: on the response's 'close', this.streams.remove(response) (TODO 2).` };
-    }
-    const again = await openAll(MAX_HELD);
-    again.forEach(({ stream }) => stream.cut());
-    if (again.every(({ status }) => status === 200)) return { check, passed: true };
-    return { check, passed: false, hint: `after ${MAX_HELD} streams dropped, ${MAX_HELD} new ones got ${again.map(({ status }) => status ?? 'no answer').join(', ')}: their slots were never given back. On the response's 'close', this.heldBudget.release() (TODO 2).` };
-  });
 }
 
 /** Take message events until one carries `text`, or nothing more comes in time; their texts. */
@@ -245,18 +236,5 @@ async function takeUntil(stream: EventStreamClient, text: string): Promise<strin
     if (event.event !== 'message') continue;
     texts.push(messageOf(event)?.text ?? event.data);
     if (texts.at(-1) === text) return texts;
-  }
-}
-
-function messageOf(event: StreamEvent): { id: string; text: string } | undefined {
-  const message = parseJson(event.data) as { id?: unknown; text?: unknown } | undefined;
-  return typeof message?.id === 'string' && typeof message.text === 'string' ? { id: message.id, text: message.text } : undefined;
-}
-
-function parseJson(text: string | undefined): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(text ?? '') as Record<string, unknown>;
-  } catch {
-    return undefined;
   }
 }

@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { findLesson, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
 import { allPassed, type VerifyReport } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
 import { withPristineExercise } from './support/pristine-exercise.ts';
@@ -48,5 +49,17 @@ describe('verify 1', () => {
     const report = await withSolutionVariant(LESSON, [['    } catch {\n', '    } catch {\n      cursor = undefined;\n']], (file) => verifyLesson(LESSON, { file }));
     expect(hintOfFailed(report, /with its cursor/)).toMatch(/printed more than once: "ann: is anyone here\?"/);
     expect(hintOfFailed(report, /waits between tries/)).toBeUndefined();
+  });
+
+  it('names its checks and writes its hints in Chinese when the runner speaks Chinese', async () => {
+    setLanguage('zh-CN');
+    try {
+      const report = await withPristineExercise(LESSON, (file) => verifyLesson(LESSON, { file }));
+      expect(hintOfFailed(report, /^先打印历史/)).toMatch(/实际打印："ann: is anyone here\?"\n.*TODO 1/);
+      expect(hintOfFailed(report, /^一直请求，直到它的 signal 被中止/)).toMatch(/还没有被停止，runChatClient 就返回了。\n.*TODO 2/);
+      expect(hintOfFailed(report, /^服务器停机期间，两次尝试之间会等待/)).toMatch(/^未检查：/);
+    } finally {
+      setLanguage('en');
+    }
   });
 });

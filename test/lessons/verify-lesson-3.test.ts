@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLesson, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
 import { allPassed, type VerifyReport } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
 import { withPristineExercise } from './support/pristine-exercise.ts';
-import { withSolutionVariant } from './support/solution-variant.ts';
+import { withSolutionVariant, type Edit } from './support/solution-variant.ts';
 
 const LESSON: Lesson = findLesson(3)!;
 
@@ -43,6 +44,20 @@ describe('verify 3', () => {
     const report = await withSolutionVariant(LESSON, [['cursor: String(since + end)', "cursor: String(since + bytes.subarray(0, end).toString('utf8').length)"]], (file) => verifyLesson(LESSON, { file }));
     expect(hintOfFailed(report, /same second/)).toBeUndefined();
     expect(hintOfFailed(report, /burst/)).toMatch(/é is two bytes/);
+  });
+
+  it('names its checks and writes its hints in Chinese when the runner speaks Chinese', async () => {
+    const unwritten: Edit = ['    // A client without a cursor gets what the file holds now, at once.\n', "    throw new HttpError(501, 'receive() is not written yet');\n"];
+    setLanguage('zh-CN');
+    try {
+      const report = await withSolutionVariant(LESSON, [unwritten], (file) => verifyLesson(LESSON, { file }));
+      expect(report.outcomes.length).toBeGreaterThanOrEqual(5);
+      for (const outcome of report.outcomes) expect(outcome.passed, outcome.check).toBe(false);
+      expect(hintOfFailed(report, /^把发送的消息投递给带着游标请求的客户端$/)).toMatch(/^检查因错误而中止：不带游标的请求收到了 501 .*；它必须立即得到消息和一个游标$/);
+      expect(hintOfFailed(report, /^拒绝不是数字或超出文件末尾的游标/)).toMatch(/^检查因错误而中止：/);
+    } finally {
+      setLanguage('en');
+    }
   });
 });
 

@@ -5,12 +5,16 @@
 
 import { describe, expect, it } from 'vitest';
 import { findLesson, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
 import { allPassed, type VerifyReport } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
 import { withPristineExercise } from './support/pristine-exercise.ts';
 import { withSolutionVariant, type Edit } from './support/solution-variant.ts';
 
 const LESSON: Lesson = findLesson(4)!;
+
+/** A leaving client is taken off the list, but its slot is never given back. */
+const KEEPS_THE_SLOT: Edit[] = [['      if (this.parked.delete(response)) this.heldBudget.release();\n', '      this.parked.delete(response);\n']];
 
 function failed(report: VerifyReport): { check: string; hint?: string }[] {
   return report.outcomes.filter((outcome) => !outcome.passed).map(({ check, hint }) => ({ check, hint }));
@@ -45,7 +49,7 @@ describe('verify 4', () => {
     },
     {
       mistake: 'takes a leaving client off the list but keeps its slot',
-      edits: [['      if (this.parked.delete(response)) this.heldBudget.release();\n', '      this.parked.delete(response);\n']],
+      edits: KEEPS_THE_SLOT,
       fails: /client that leaves/,
       hint: /got 503/,
     },
@@ -60,5 +64,16 @@ describe('verify 4', () => {
   it.each(mistakes)('catches a copy that $mistake, in that check alone', async ({ edits, fails, hint }) => {
     const report = await withSolutionVariant(LESSON, edits, (file) => verifyLesson(LESSON, { file }));
     expect(failed(report)).toEqual([{ check: expect.stringMatching(fails), hint: expect.stringMatching(hint) }]);
+  });
+
+  it('names its checks and writes its hints in Chinese when the runner speaks Chinese', async () => {
+    setLanguage('zh-CN');
+    try {
+      const report = await withSolutionVariant(LESSON, KEEPS_THE_SLOT, (file) => verifyLesson(LESSON, { file }));
+      for (const { check } of report.outcomes) expect(check).toMatch(/\p{Script=Han}/u);
+      expect(failed(report)).toEqual([{ check: expect.stringMatching(/^离开的客户端会归还它占用的挂起名额/), hint: expect.stringMatching(/收到了 503 .*：离开者的名额从未归还。\n.*TODO 3/) }]);
+    } finally {
+      setLanguage('en');
+    }
   });
 });

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/result-types.ts';
 import { exercisePath, findLesson, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
 import { judgeCostModel, measureTheLoad } from '../../lessons/verify/cost-model-check.ts';
 import type { CheckOutcome } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
@@ -38,6 +39,20 @@ describe('verify 5', () => {
     expect(hintOfFailed(report.outcomes, /^heldConnections/)).toMatch(/heldConnections\(\) threw "TODO/);
     expect(hintOfFailed(report.outcomes, /^messagesPerAnswer/)).toMatch(/messagesPerAnswer\(\) threw "TODO/);
     expect(report.notes.join('\n')).toMatch(/bench was not run/);
+  });
+
+  it('says the same in Chinese when the runner speaks zh-CN', async () => {
+    setLanguage('zh-CN');
+    try {
+      const report = await withPristineExercise(LESSON, (file) => verifyLesson(LESSON, { file }));
+      expect(report.outcomes.length).toBe(4);
+      expect(hintOfFailed(report.outcomes, /^requestsPerSecond\(\) 对 short-poll 空闲时和聊天时的预测，与实测相差在 \d 倍以内$/)).toMatch(
+        /^requestsPerSecond\(\) 抛出了“TODO.*\n先想一个客户端：短轮询每隔 pollIntervalMs 问一次/,
+      );
+      expect(report.notes.join('\n')).toMatch(/没有运行压测/);
+    } finally {
+      setLanguage('en');
+    }
   });
 
   describe('against a real bench on this machine', () => {

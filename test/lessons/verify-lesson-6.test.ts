@@ -6,6 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { findLesson, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
+import { checkSharedPoll } from '../../lessons/verify/shared-poll-check.ts';
 import { allPassed, type VerifyReport } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
 import { withPristineExercise } from './support/pristine-exercise.ts';
@@ -35,6 +37,16 @@ describe('verify 6', () => {
     expect(failed(report)[0].hint).toMatch(/no tab sent a long poll, and the server held none/);
     expect(failed(report)[1].hint).toMatch(/tabs 1, 2, 3, 4, 5, 6, 7, 8 delivered nothing/);
   }, VERIFY_LIMIT_MS);
+
+  it('says what is missing in Chinese when the runner speaks zh-CN, before any browser starts', async () => {
+    setLanguage('zh-CN');
+    try {
+      const { outcomes } = await checkSharedPoll({}, 'shared-poll.ts');
+      expect(outcomes).toEqual([{ check: '文件导出了 shareLongPoll', passed: false, hint: expect.stringMatching(/^保留 `export function shareLongPoll\(\{ cursor, onMessages \}\)`$/) }]);
+    } finally {
+      setLanguage('en');
+    }
+  });
 
   const mistakes: { mistake: string; edits: Edit[]; fails: RegExp[]; hint: RegExp }[] = [
     {

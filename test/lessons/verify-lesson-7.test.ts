@@ -10,6 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findLesson, readLessonMarkdown, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
 import { CAPACITY_FIGURES, checkCapacityModel } from '../../lessons/verify/capacity-model-check.ts';
 import { allPassed, type CheckOutcome } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
@@ -65,6 +66,18 @@ describe('verify 7 (the capacity model against results/latest.json)', () => {
     const { outcomes } = await withPristineExercise(CAPACITY_MODEL, checkCapacityFile);
     expect(outcomes.length).toBe(4);
     for (const outcome of outcomes) expect(outcome.hint, outcome.check).toMatch(/threw "TODO: \w+ is not written yet"/);
+  });
+
+  it('says the same in Chinese when the runner speaks zh-CN', async () => {
+    setLanguage('zh-CN');
+    try {
+      const { outcomes } = await withPristineExercise(CAPACITY_MODEL, checkCapacityFile);
+      expect(hintOfFailed(outcomes, /^deliveriesPerSecond\(\) 正确算出两种场景$/)).toMatch(
+        /^（a）30 人的聊天室：它抛出了“TODO: deliveriesPerSecond is not written yet”\n.*\n每个客户端每隔 secondsBetweenMessages 秒收到一条消息/,
+      );
+    } finally {
+      setLanguage('en');
+    }
   });
 
   it('catches a model that counts each message on one server, not on every server holding its room', async () => {

@@ -5,7 +5,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { findLesson, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
 import { allPassed, type VerifyReport } from '../../lessons/verify/outcome.ts';
+import { checkSseResume } from '../../lessons/verify/sse-resume-check.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
 import { withPristineExercise } from './support/pristine-exercise.ts';
 import { withSolutionVariant, type Edit } from './support/solution-variant.ts';
@@ -28,6 +30,16 @@ describe('verify 8', () => {
     expect(failed(report)).toHaveLength(report.outcomes.length);
     expect(report.outcomes.length).toBeGreaterThanOrEqual(5);
     for (const { check, hint } of failed(report)) expect(hint, check).toMatch(/TODO \d/);
+  });
+
+  it('says what is missing in Chinese when the runner speaks zh-CN', async () => {
+    setLanguage('zh-CN');
+    try {
+      const { outcomes } = await checkSseResume({});
+      expect(outcomes).toEqual([{ check: '文件导出了这个策略', passed: false, hint: expect.stringMatching(/^保留这一行：`export const sse: Strategy = \{ \.\.\. \}`$/) }]);
+    } finally {
+      setLanguage('en');
+    }
   });
 
   const mistakes: { mistake: string; edits: Edit[]; fails: RegExp[]; hint: RegExp }[] = [

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLesson, PROJECT_ROOT, type Lesson } from '../../lessons/catalog.ts';
+import { setLanguage } from '../../lessons/language.ts';
 import { allPassed } from '../../lessons/verify/outcome.ts';
 import { verifyLesson } from '../../lessons/verify/verify-lesson.ts';
 import { withPristineExercise } from './support/pristine-exercise.ts';
@@ -36,6 +37,20 @@ describe.each([
     expect(failed.length).toBeGreaterThan(0);
     for (const outcome of failed) expect(outcome.hint, outcome.check).toBeTruthy();
     expect(failed.map((outcome) => outcome.hint).join('\n')).toMatch(hintOnStart);
+  });
+});
+
+describe('verify 2 in Chinese', () => {
+  it('names its checks and writes its hints in Chinese when the runner speaks Chinese', async () => {
+    setLanguage('zh-CN');
+    try {
+      const report = await withPristineExercise(lesson(2), (file) => verifyLesson(lesson(2), { file }));
+      const waitsLonger = report.outcomes.find((outcome) => outcome.check === '收到空回答之后，比之前等待得更久');
+      expect(waitsLonger?.passed).toBe(false);
+      expect(waitsLonger?.hint).toMatch(/^选择的等待时间：[\d, ]+ ms\n收到空回答之后，返回比 previousMs 更大的值/);
+    } finally {
+      setLanguage('en');
+    }
   });
 });
 
