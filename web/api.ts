@@ -1,6 +1,7 @@
 // The two read-only API calls the pages make besides the transports' own.
 
 import type { Config, Stats } from '../wire/types.ts';
+import { pageText } from './i18n/page-language.ts';
 
 export async function fetchConfig(): Promise<Config> {
   return getJson<Config>('/api/config');
@@ -12,6 +13,6 @@ export async function fetchStats(): Promise<Stats> {
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  if (!response.ok) throw new Error(pageText().failure.answered(url, response.status));
   return (await response.json()) as T;
 }

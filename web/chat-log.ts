@@ -8,6 +8,7 @@
 
 import type { Draft, Message } from '../wire/types.ts';
 import { clockTime, element } from './element.ts';
+import { pageText } from './i18n/page-language.ts';
 
 export class ChatLog {
   private readonly list: HTMLOListElement;
@@ -15,7 +16,7 @@ export class ChatLog {
   private readonly lines = new Map<string, HTMLLIElement>();
 
   constructor(container: HTMLElement) {
-    this.list = element('ol', 'chat-log', { 'aria-label': 'Conversation', 'aria-live': 'polite', tabindex: 0 });
+    this.list = element('ol', 'chat-log', { 'aria-label': pageText().chat.conversation, 'aria-live': 'polite', tabindex: 0 });
     container.append(this.list);
   }
 
@@ -38,7 +39,8 @@ export class ChatLog {
     if (this.lines.has(id)) return; // delivered before the POST even answered
     const line = this.messageLine({ id, ts, ...draft });
     line.classList.add('pending');
-    line.append(element('span', 'state', { title: 'The server accepted it; no transport has delivered it back yet' }, ['sent']));
+    const words = pageText().chat;
+    line.append(element('span', 'state', { title: words.sentExplained }, [words.sent]));
     this.insert(id, line);
   }
 

@@ -11,6 +11,8 @@ import { checkDraft, DraftError, MAX_TEXT_LENGTH } from '../wire/draft.ts';
 import type { Config, Draft } from '../wire/types.ts';
 import { ChatLog } from './chat-log.ts';
 import { clockTime, element } from './element.ts';
+import { strategyLabel } from './i18n/messages.ts';
+import { pageText } from './i18n/page-language.ts';
 import { StrategySwitcher } from './strategy-switcher.ts';
 import { transports } from './transports/registry.ts';
 import type { Delivery, Status, Transport } from './transports/transport.ts';
@@ -43,14 +45,15 @@ export class ChatPane {
     this.statusLine = element('p', 'status', { role: 'status', 'data-state': 'connecting' });
     head.append(this.statusLine);
 
-    const chat = element('section', 'pane-chat', { 'aria-label': 'Chat' });
+    const words = pageText();
+    const chat = element('section', 'pane-chat', { 'aria-label': words.chat.label });
     this.log = new ChatLog(chat);
     const inputId = `message-${options.key}`;
-    this.input = element('input', '', { id: inputId, type: 'text', maxlength: MAX_TEXT_LENGTH, autocomplete: 'off', placeholder: 'Type a message, Enter sends' });
+    this.input = element('input', '', { id: inputId, type: 'text', maxlength: MAX_TEXT_LENGTH, autocomplete: 'off', placeholder: words.chat.placeholder });
     const form = element('form', 'composer', {}, [
-      element('label', '', { for: inputId }, ['Message']),
+      element('label', '', { for: inputId }, [words.chat.message]),
       this.input,
-      element('button', '', { type: 'submit' }, ['Send']),
+      element('button', '', { type: 'submit' }, [words.chat.send]),
     ]);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -58,7 +61,7 @@ export class ChatPane {
     });
     chat.append(form);
 
-    const wire = element('section', 'pane-wire', { 'aria-label': 'Wire view' }, [element('h2', '', {}, ['On the wire (this tab)'])]);
+    const wire = element('section', 'pane-wire', { 'aria-label': words.wire.label }, [element('h2', '', {}, [words.wire.heading])]);
     this.wireView = new WireView(wire);
     root.append(head, chat, wire);
   }
@@ -78,8 +81,10 @@ export class ChatPane {
     next.onStatus((status) => next === this.transport && this.showStatus(status));
     // Only a transport that missed nothing can vouch for "everything up to this id".
     const afterId = previous && !previous.cursorIsMessageId ? undefined : this.resumeAfterId;
-    if (previous) this.log.notice(`${clockTime(Date.now())}: switched from ${previous.strategy} to ${strategy}`);
-    this.wireView.resetCounters(`Counters since ${clockTime(Date.now())}, on ${strategy}.`);
+    const words = pageText();
+    const label = strategyLabel(words, strategy);
+    if (previous) this.log.notice(words.chat.switched(clockTime(Date.now()), strategyLabel(words, previous.strategy), label));
+    this.wireView.resetCounters(words.wire.countersSince(clockTime(Date.now()), label));
     this.switcher.show(strategy);
     next.start({ afterId });
     this.options.onSwitch?.(strategy);
@@ -90,7 +95,7 @@ export class ChatPane {
   }
 
   private receive(from: Transport, delivery: Delivery): void {
-    if (delivery.gap) this.log.notice('Some messages were missed: the server no longer keeps them.');
+    if (delivery.gap) this.log.notice(pageText().chat.gap);
     this.log.add(delivery.messages);
     this.wireView.recordDelivery(delivery);
     const last = delivery.messages.at(-1);
@@ -106,7 +111,7 @@ export class ChatPane {
       draft = checkDraft({ author: this.options.author(), text });
     } catch (error) {
       if (!(error instanceof DraftError)) throw error;
-      this.log.notice(`Not sent: ${error.message}`);
+      this.log.notice(pageText().chat.notSent(error.message));
       return;
     }
     this.input.value = '';
@@ -114,17 +119,19 @@ export class ChatPane {
       const accepted = await this.transport.send(draft);
       this.log.addSent(accepted.id, accepted.ts, draft);
     } catch (error) {
-      this.log.notice(`Not sent: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.notice(pageText().chat.notSent(error instanceof Error ? error.message : String(error)));
       if (!this.input.value) this.input.value = text; // give the text back to retry
     }
   }
 
+  /** "waiting · long-poll · held by the server until news arrives"; data-state keeps the state's own name for styles and tests. */
   private showStatus({ state, detail }: Status): void {
+    const words = pageText();
     this.statusLine.dataset.state = state;
     this.statusLine.replaceChildren(
       element('span', 'dot', { 'aria-hidden': 'true' }),
-      element('strong', '', {}, [state]),
-      ` · ${this.transport?.strategy ?? ''} · ${detail}`,
+      element('strong', '', {}, [words.status.states[state]]),
+      ` · ${strategyLabel(words, this.transport?.strategy ?? '')} · ${detail}`,
     );
   }
 }

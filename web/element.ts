@@ -1,6 +1,8 @@
 // Building DOM nodes. Text always goes in as textContent, never as HTML:
 // a message like "<img src=x onerror=alert(1)>" must show as those characters.
 
+import { pageText } from './i18n/page-language.ts';
+
 type Attributes = Record<string, string | number | boolean | undefined>;
 
 /** Make an element with a class, attributes and children (strings become text nodes). */
@@ -23,7 +25,7 @@ export function element<K extends keyof HTMLElementTagNameMap>(
 /** The element with this id; a page whose markup lacks it is broken, so say which id. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
-  if (!found) throw new Error(`the page has no element #${id}`);
+  if (!found) throw new Error(pageText().failure.noElement(id));
   return found as T;
 }
 

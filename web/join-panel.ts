@@ -5,19 +5,17 @@
 
 import QRCode from 'qrcode';
 import { element } from './element.ts';
+import { pageText } from './i18n/page-language.ts';
 
 /** Size of the QR code image, in CSS pixels (drawn at twice that for sharp projection). */
 const QR_SIZE = 180;
 
 export async function showJoinPanel(container: HTMLElement, joinUrls: string[]): Promise<void> {
+  const words = pageText().join;
   const localOnly = joinUrls.every((url) => /\/\/(127\.|localhost|\[::1\])/.test(url));
   if (localOnly) {
     container.append(
-      element('p', 'hint', {}, [
-        'This server listens on this machine only. To let a class join, start it with ',
-        element('code', '', {}, ['npm start -- --host 0.0.0.0']),
-        '.',
-      ]),
+      element('p', 'hint', {}, [words.localOnlyBefore, element('code', '', {}, ['npm start -- --host 0.0.0.0']), words.localOnlyAfter]),
     );
   }
   for (const url of joinUrls) {
@@ -26,10 +24,10 @@ export async function showJoinPanel(container: HTMLElement, joinUrls: string[]):
     container.append(figure);
     try {
       const dataUrl = await QRCode.toDataURL(url, { margin: 1, width: QR_SIZE * 2 });
-      const image = element('img', 'qr', { src: dataUrl, width: QR_SIZE, height: QR_SIZE, alt: `QR code for ${url}` });
+      const image = element('img', 'qr', { src: dataUrl, width: QR_SIZE, height: QR_SIZE, alt: words.qrCode(url) });
       figure.prepend(image);
     } catch (error) {
-      figure.append(element('p', 'hint', {}, [`No QR code: ${String(error)}`]));
+      figure.append(element('p', 'hint', {}, [words.noQrCode(String(error))]));
     }
   }
 }

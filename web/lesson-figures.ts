@@ -1,30 +1,30 @@
 // Measured figures in a lesson, filled in from the committed bench run
 // (/results/latest.json) by the renderer the command line uses too: see
 // wire/lesson.ts for the {{bench: ...}} markers.
+//
+// What a marker shows when there is no figure (no bench run, or one that did
+// not measure that strategy) is in the catalog: figures.noBenchRun, figures.notMeasured.
 
 import { renderBenchMarkers } from '../wire/lesson.ts';
-
-/** What a marker shows when there is no bench run to read. */
-export const NO_BENCH_RUN = '(run npm run bench)';
-/** What a marker shows when the run does not hold its figure (a strategy it did not measure). */
-export const NOT_MEASURED = '(not in the latest bench run)';
+import { pageText } from './i18n/page-language.ts';
 
 /** The bench results, or the note every marker shows instead. */
 export type BenchResults = { results: unknown } | { unavailable: string };
 
 export async function fetchBenchResults(): Promise<BenchResults> {
+  const words = pageText().figures;
   let response: Response;
   try {
     response = await fetch('/results/latest.json');
   } catch {
-    return { unavailable: '(the bench results could not be fetched)' };
+    return { unavailable: words.unreachable };
   }
-  if (response.status === 404) return { unavailable: NO_BENCH_RUN };
-  if (!response.ok) return { unavailable: `(the bench results answered ${response.status})` };
+  if (response.status === 404) return { unavailable: words.noBenchRun };
+  if (!response.ok) return { unavailable: words.answered(response.status) };
   try {
     return { results: await response.json() };
   } catch {
-    return { unavailable: '(results/latest.json is not valid JSON)' };
+    return { unavailable: words.notJson };
   }
 }
 
@@ -35,11 +35,12 @@ export async function fetchBenchResults(): Promise<BenchResults> {
  * goes through the sanitizer with the rest of the lesson.
  */
 export function fillBenchFigures(markdown: string, bench: BenchResults): string {
+  const words = pageText().figures;
   const results = 'results' in bench ? bench.results : undefined;
   return renderBenchMarkers(markdown, results, (figure) => {
-    const title = escapeHtml(`from results/latest.json: ${figure.path}`);
+    const title = escapeHtml(words.source(figure.path));
     if ('text' in figure) return `<span class="bench-figure" title="${title}">${escapeHtml(figure.text)}</span>`;
-    const note = 'unavailable' in bench ? bench.unavailable : NOT_MEASURED;
+    const note = 'unavailable' in bench ? bench.unavailable : words.notMeasured;
     return `<span class="bench-figure missing" title="${title}">${escapeHtml(note)}</span>`;
   });
 }

@@ -6,9 +6,14 @@
 // figures filled in (lesson-figures.ts) and its repository links made
 // readable (lesson-links.ts). The panel fetches nothing until it is opened;
 // ?lesson=3 opens it on lesson 3, and the last lesson read is remembered.
+// Lessons are shown in the page's language: a translation lives in
+// lessons/<language>/ under the English file's name, and a lesson not yet
+// translated is shown in English, saying so.
 
-import { benchMarkerPaths, type Lesson, type LessonIndex } from '../wire/lesson.ts';
+import { lessonFileIn, type Language } from '../wire/language.ts';
+import { benchMarkerPaths, lessonTitle, type Lesson, type LessonIndex } from '../wire/lesson.ts';
 import { element } from './element.ts';
+import { pageLanguage, pageText } from './i18n/page-language.ts';
 import { fetchBenchResults, fillBenchFigures, type BenchResults } from './lesson-figures.ts';
 import { adaptLinks } from './lesson-links.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -41,28 +46,33 @@ class LessonsPanel {
   private shown = 0;
   shownNumber: number | undefined;
 
+  private readonly language: Language = pageLanguage();
+
   constructor(container: HTMLElement) {
+    const words = pageText().lessons;
     this.picker = element('select', '', { id: 'lesson-choice' });
     this.picker.addEventListener('change', () => this.open(this.lessons[this.picker.selectedIndex]));
-    this.article = element('article', 'lesson', { 'aria-live': 'polite', tabindex: -1 }, [element('p', 'hint', {}, ['Loading the lessons…'])]);
-    const head = element('div', 'lesson-head', {}, [element('label', '', { for: 'lesson-choice' }, ['Lesson']), this.picker]);
+    this.article = element('article', 'lesson', { 'aria-live': 'polite', tabindex: -1 }, [element('p', 'hint', {}, [words.loading])]);
+    const head = element('div', 'lesson-head', {}, [element('label', '', { for: 'lesson-choice' }, [words.choose]), this.picker]);
     container.append(head, this.article);
   }
 
   /** List the course and show the lesson asked for (by number), or the first. */
   async start(wanted: string | undefined | null): Promise<void> {
+    const words = pageText().lessons;
     try {
       this.lessons = await fetchLessonList();
     } catch (error) {
-      this.showProblem(`The list of lessons could not be read: ${errorText(error)}.`);
+      this.showProblem(words.listUnreadable(errorText(error)));
       return;
     }
     for (const lesson of this.lessons) {
-      this.picker.append(element('option', '', { value: lesson.number }, [`${lesson.number} · ${lesson.title} (${lesson.minutes} min)`]));
+      const title = lessonTitle(lesson, this.language);
+      this.picker.append(element('option', '', { value: lesson.number }, [words.option(lesson.number, title, lesson.minutes)]));
     }
     const first = this.lessons.find((lesson) => String(lesson.number) === wanted) ?? this.lessons[0];
     if (first) await this.open(first);
-    else this.showProblem('lessons/index.json lists no lessons.');
+    else this.showProblem(words.noLessons);
   }
 
   private async open(lesson: Lesson | undefined): Promise<void> {
@@ -72,18 +82,22 @@ class LessonsPanel {
     this.shownNumber = lesson.number;
     save(lesson.number);
     setLessonInUrl(lesson.number);
-    let markdown: string;
+    let shown: LessonText;
     try {
-      markdown = await fetchText(`/lessons/${encodeURI(lesson.file)}`);
+      shown = await fetchLessonText(lesson, this.language);
     } catch (error) {
-      if (turn === this.shown) this.showProblem(`Lesson ${lesson.number} could not be read: ${errorText(error)}.`);
+      if (turn === this.shown) this.showProblem(pageText().lessons.lessonUnreadable(lesson.number, errorText(error)));
       return;
     }
+    const { file, markdown } = shown;
     // Read the bench run once, and only if a lesson quotes a figure.
     const bench = benchMarkerPaths(markdown).length > 0 ? await (this.bench ??= fetchBenchResults()) : { unavailable: '' };
     if (turn !== this.shown) return;
     const content = renderMarkdown(fillBenchFigures(markdown, bench));
-    adaptLinks(content, this.lessons, (next) => void this.open(next));
+    adaptLinks(content, file, this.lessons, (next) => void this.open(next));
+    // An English lesson on a Chinese page says it is English, to the reader and to screen readers.
+    this.article.lang = file === lesson.file ? 'en' : this.language;
+    if (file !== lessonFileIn(lesson.file, this.language)) content.prepend(element('p', 'hint', { lang: this.language }, [pageText().lessons.untranslated]));
     this.article.replaceChildren(content);
     this.article.scrollTop = 0;
   }
@@ -95,13 +109,32 @@ class LessonsPanel {
 
 async function fetchLessonList(): Promise<Lesson[]> {
   const index = JSON.parse(await fetchText('/lessons/index.json')) as Partial<LessonIndex>;
-  if (!Array.isArray(index.lessons)) throw new Error('index.json has no "lessons" list');
-  return index.lessons;
+  if (!Array.isArray(index.lessons)) throw new Error(pageText().lessons.noList);
+  // A course written before it had translations lists no titles: every title is then the English.
+  return index.lessons.map((lesson) => ({ ...lesson, titles: lesson.titles ?? {} }));
+}
+
+/** A lesson's Markdown and the file it came from, relative to lessons/. */
+interface LessonText {
+  file: string;
+  markdown: string;
+}
+
+/** The lesson in `language`, or in English while its translation does not exist yet (404). */
+async function fetchLessonText(lesson: Lesson, language: Language): Promise<LessonText> {
+  const translated = lessonFileIn(lesson.file, language);
+  if (translated !== lesson.file) {
+    const url = `/lessons/${encodeURI(translated)}`;
+    const response = await fetch(url);
+    if (response.ok) return { file: translated, markdown: await response.text() };
+    if (response.status !== 404) throw new Error(pageText().failure.answered(url, response.status));
+  }
+  return { file: lesson.file, markdown: await fetchText(`/lessons/${encodeURI(lesson.file)}`) };
 }
 
 async function fetchText(url: string): Promise<string> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  if (!response.ok) throw new Error(pageText().failure.answered(url, response.status));
   return response.text();
 }
 

@@ -8,8 +8,9 @@
 
 import DOMPurify from 'dompurify';
 import { Marked, Renderer, type Tokens } from 'marked';
-import { FENCE_NOTES, isFenceNote } from '../wire/lesson.ts';
+import { isFenceNote } from '../wire/lesson.ts';
 import { element } from './element.ts';
+import { pageText } from './i18n/page-language.ts';
 
 /** A fence word is shown only if it is this plain. */
 const PLAIN_WORD = /^[\w.+-]{1,32}$/;
@@ -43,14 +44,33 @@ export function renderMarkdown(markdown: string): DocumentFragment {
     FORBID_ATTR: ['style', 'open'],
   });
   labelFences(fragment);
+  joinChineseLines(fragment);
   return fragment;
+}
+
+/** A Chinese character or full-width punctuation mark. */
+const WIDE = '[\\u3000-\\u303f\\u4e00-\\u9fff\\uff00-\\uffef]';
+const LINE_BREAK_BETWEEN_WIDE = new RegExp(`(${WIDE})[ \\t]*\\n[ \\t]*(?=${WIDE})`, 'g');
+
+/**
+ * A Chinese lesson wraps its paragraphs at line ends like the English one, but
+ * Chinese puts no space between words: a line break between two Chinese
+ * characters is dropped rather than shown as a space, as a Chinese reader expects.
+ */
+function joinChineseLines(root: DocumentFragment): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement?.closest('pre, code')) continue;
+    const text = node.nodeValue ?? '';
+    if (text.includes('\n')) node.nodeValue = text.replace(LINE_BREAK_BETWEEN_WIDE, '$1');
+  }
 }
 
 /** Put a small label above each code block: its language, and what its second word means. */
 function labelFences(root: ParentNode): void {
   for (const pre of root.querySelectorAll<HTMLElement>('pre[data-language]')) {
     const { language = '', note } = pre.dataset;
-    const title = note !== undefined && isFenceNote(note) ? FENCE_NOTES[note] : undefined;
+    const title = note !== undefined && isFenceNote(note) ? pageText().lessons.fenceNotes[note] : undefined;
     pre.prepend(element('span', 'fence-label', { title }, [note ? `${language} · ${note}` : language]));
   }
 }

@@ -1,10 +1,13 @@
 // What the page remembers between visits, in localStorage: the name you chat
-// under and whether you want large text (for a projector).
+// under, whether you want large text (for a projector), and the language you
+// chose.
 
 import { MAX_AUTHOR_LENGTH } from '../wire/draft.ts';
+import { LANGUAGES, type Language } from '../wire/language.ts';
 
 const NAME_KEY = 'pollbench.name';
 const LARGE_TEXT_KEY = 'pollbench.largeText';
+const LANGUAGE_KEY = 'pollbench.language';
 
 export function savedName(): string {
   return read(NAME_KEY) ?? `guest-${Math.floor(Math.random() * 900 + 100)}`;
@@ -12,6 +15,16 @@ export function savedName(): string {
 
 export function saveName(name: string): void {
   write(NAME_KEY, name);
+}
+
+/** The language chosen on an earlier visit, if any (and if it is still one of ours). */
+export function savedLanguage(): Language | undefined {
+  const saved = read(LANGUAGE_KEY);
+  return LANGUAGES.find((language) => language === saved);
+}
+
+export function saveLanguage(language: Language): void {
+  write(LANGUAGE_KEY, language);
 }
 
 /** Wire a "large text" checkbox to the <html> class that enlarges everything, remembered across pages. */

@@ -19,6 +19,8 @@ import {
 import type { Stats } from '../wire/types.ts';
 import { fetchStats } from './api.ts';
 import { clockTime, element } from './element.ts';
+import { roomName, strategyLabel } from './i18n/messages.ts';
+import { pageText } from './i18n/page-language.ts';
 
 // Register only the pieces these line charts use, so the bundle leaves the rest of chart.js out.
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -44,11 +46,12 @@ export class ServerPanel {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(container: HTMLElement) {
-    this.statusLine = element('p', 'panel-status', { role: 'status' }, ['waiting for the first reading…']);
+    const words = pageText().server;
+    this.statusLine = element('p', 'panel-status', { role: 'status' }, [words.firstReading]);
     container.append(this.statusLine);
-    this.addChart(container, 'requests', 'Requests answered per second', 'req/s');
-    this.addChart(container, 'held', 'Requests held open now', 'held');
-    this.addChart(container, 'cpu', 'Server CPU, % of one core', '%');
+    this.addChart(container, 'requests', words.requestsChart, words.requestsUnit);
+    this.addChart(container, 'held', words.heldChart, words.heldUnit);
+    this.addChart(container, 'cpu', words.cpuChart, '%');
   }
 
   /** Read /api/stats every second until stop(). */
@@ -84,25 +87,26 @@ export class ServerPanel {
   }
 
   private async read(): Promise<void> {
+    const words = pageText();
     let stats: Stats;
     try {
       stats = await fetchStats();
     } catch (error) {
-      this.statusLine.textContent = `The server is not answering (${String(error)}).`;
+      this.statusLine.textContent = words.server.notAnswering(String(error));
       return;
     }
     const reading = { at: Date.now(), stats };
     const previous = this.previous;
     this.previous = reading;
     const { process, room } = stats;
-    this.statusLine.textContent =
-      `Server up ${Math.round(stats.uptimeSeconds)} s · ${room.messages} messages in the ${room.kind} room · ` +
-      `memory ${(process.rssBytes / 2 ** 20).toFixed(0)} MiB (RSS)`;
+    const rssMiB = (process.rssBytes / 2 ** 20).toFixed(0);
+    this.statusLine.textContent = words.server.summary(Math.round(stats.uptimeSeconds), room.messages, roomName(words, room.kind), rssMiB);
     if (!previous || reading.at <= previous.at) return;
 
     const seconds = (reading.at - previous.at) / 1000;
     const label = clockTime(reading.at);
     const names = Object.keys(stats.strategies);
+    const seriesNames = names.map((name) => strategyLabel(words, name));
     const requestRates = names.map((name) => {
       const before = previous.stats.strategies[name]?.requestsServed ?? 0;
       return (stats.strategies[name].requestsServed - before) / seconds;
@@ -110,9 +114,9 @@ export class ServerPanel {
     const held = names.map((name) => stats.strategies[name].held);
     const cpuPercent = (100 * (process.cpuSeconds - previous.stats.process.cpuSeconds)) / seconds;
 
-    this.push('requests', label, names, requestRates, (value) => `${value.toFixed(1)}/s`);
-    this.push('held', label, names, held, (value) => String(value));
-    this.push('cpu', label, ['server process'], [cpuPercent], (value) => `${value.toFixed(1)} %`);
+    this.push('requests', label, seriesNames, requestRates, (value) => `${value.toFixed(1)}/s`);
+    this.push('held', label, seriesNames, held, (value) => String(value));
+    this.push('cpu', label, [words.server.serverProcess], [cpuPercent], (value) => `${value.toFixed(1)} %`);
   }
 
   /** Add one point per series, keep the last minute, redraw, and say the latest values in words. */
@@ -133,7 +137,7 @@ export class ServerPanel {
       for (const dataset of chart.data.datasets) dataset.data.shift();
     }
     chart.update('none');
-    this.nowLines.get(name)!.textContent = 'now: ' + series.map((seriesName, index) => `${seriesName} ${format(values[index])}`).join(' · ');
+    this.nowLines.get(name)!.textContent = pageText().server.now + series.map((seriesName, index) => `${seriesName} ${format(values[index])}`).join(' · ');
   }
 }
 

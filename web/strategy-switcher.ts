@@ -2,9 +2,13 @@
 // Radio buttons rather than a drop-down so every choice is visible at once
 // (and arrow keys move between them). A strategy the server offers but this
 // client has no transport for is listed, disabled, rather than hidden.
+// Each is labelled in the page's language; the line below the buttons gives
+// the chosen one's name as `--strategy` takes it, what it does, and its settings.
 
 import type { StrategyInfo } from '../wire/types.ts';
 import { element } from './element.ts';
+import { settingName, strategyLabel, strategySummary, type Messages } from './i18n/messages.ts';
+import { pageText } from './i18n/page-language.ts';
 import { hasTransport } from './transports/registry.ts';
 
 export class StrategySwitcher {
@@ -18,14 +22,16 @@ export class StrategySwitcher {
     groupName: string,
     onChoose: (strategy: string) => void,
   ) {
-    const fieldset = element('fieldset', 'switcher', {}, [element('legend', '', {}, ['Strategy'])]);
+    const words = pageText();
+    const fieldset = element('fieldset', 'switcher', {}, [element('legend', '', {}, [words.switcher.legend])]);
     for (const info of strategies) {
       const usable = hasTransport(info.name);
       const radio = element('input', '', { type: 'radio', name: groupName, value: info.name, disabled: !usable });
       radio.addEventListener('change', () => radio.checked && onChoose(info.name));
       this.radios.set(info.name, radio);
-      const title = usable ? info.summary : `${info.summary} (this page has no client for it yet)`;
-      fieldset.append(element('label', usable ? '' : 'unavailable', { title }, [radio, info.name]));
+      const summary = strategySummary(words, info);
+      const title = usable ? summary : words.switcher.noClient(summary);
+      fieldset.append(element('label', usable ? '' : 'unavailable', { title }, [radio, strategyLabel(words, info.name)]));
     }
     this.about = element('p', 'strategy-about', { 'aria-live': 'polite' });
     container.append(fieldset, this.about);
@@ -36,19 +42,20 @@ export class StrategySwitcher {
     const radio = this.radios.get(strategy);
     if (radio) radio.checked = true;
     const info = this.strategies.find((candidate) => candidate.name === strategy);
-    this.about.textContent = info ? `${info.summary} ${describeSettings(info)}` : '';
+    if (!info) return this.about.replaceChildren();
+    const words = pageText();
+    this.about.replaceChildren(element('code', '', {}, [info.name]), ` · ${strategySummary(words, info)}${describeSettings(words, info)}`);
   }
 }
 
 /** "pollIntervalMs: 1000, holdTimeoutMs: 25000" -> "(poll interval 1000 ms, hold timeout 25000 ms)" */
-function describeSettings(info: StrategyInfo): string {
+function describeSettings(words: Messages, info: StrategyInfo): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(info)) {
     if (key === 'name' || key === 'summary' || typeof value !== 'number') continue;
-    const words = key.replace(/Ms$/, '').replace(/[A-Z]/g, (letter) => ' ' + letter.toLowerCase());
-    parts.push(`${words} ${value}${key.endsWith('Ms') ? ' ms' : ''}`);
+    parts.push(`${settingName(words, key)} ${value}${key.endsWith('Ms') ? ' ms' : ''}`);
   }
-  return parts.length > 0 ? `(${parts.join(', ')})` : '';
+  return parts.length > 0 ? words.switcher.settings(parts) : '';
 }
 
 /** The strategy to open with: the one asked for if usable, else the server's default, else any usable one. */

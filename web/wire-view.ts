@@ -16,6 +16,7 @@
 
 import type { Delivery, WireEvent } from './transports/transport.ts';
 import { clockTime, element } from './element.ts';
+import { pageText } from './i18n/page-language.ts';
 
 /** The timeline shows this much of the past. */
 const WINDOW_MS = 20_000;
@@ -29,6 +30,8 @@ const KEEP_ENTRIES = 400;
 const TABLE_ROWS = 10;
 /** A request that left the browser this much later than the page made it was queued (not just a busy page). */
 const QUEUED_MIN_MS = 50;
+/** The table's columns, left to right. */
+const COLUMNS = ['at', 'request', 'status', 'took', 'bytes', 'messages'] as const;
 
 interface Entry {
   id: number;
@@ -69,38 +72,39 @@ export class WireView {
   private drawPending = false;
 
   constructor(container: HTMLElement) {
+    const words = pageText().wire;
     const cell = (name: string) => element('dd', '', { 'data-counter': name }, ['0']);
     this.counterCells = { requests: cell('requests'), empty: cell('empty'), bytes: cell('bytes'), delay: cell('delay'), average: cell('average') };
     this.caption = element('p', 'wire-caption', {}, ['']);
-    const counters = element('dl', 'counters', {}, [
-      counter('requests', this.counterCells.requests, 'Requests this tab made'),
-      counter('empty', this.counterCells.empty, 'Answers that carried no message'),
-      counter('bytes in', this.counterCells.bytes, 'Bytes of answer bodies received'),
-      counter('last delay', this.counterCells.delay, 'Delivery delay of the latest message: received here minus accepted by the server'),
-      counter('avg delay', this.counterCells.average, 'Average delivery delay of the live messages counted'),
-    ]);
-    this.timeline = element('div', 'timeline', { role: 'img', 'aria-label': `Requests of the last ${WINDOW_MS / 1000} seconds` });
+    const counters = element(
+      'dl',
+      'counters',
+      {},
+      (['requests', 'empty', 'bytes', 'delay', 'average'] as const).map((name) => {
+        const { label, explained } = words.counters[name];
+        return element('div', 'counter', { title: explained }, [element('dt', '', {}, [label]), this.counterCells[name]]);
+      }),
+    );
+    this.timeline = element('div', 'timeline', { role: 'img', 'aria-label': words.timeline(WINDOW_MS / 1000) });
     const axis = element('div', 'axis', { 'aria-hidden': 'true' }, [
       element('span', '', {}, [`−${WINDOW_MS / 1000} s`]),
       element('span', '', {}, [`−${WINDOW_MS / 2000} s`]),
-      element('span', '', {}, ['now']),
+      element('span', '', {}, [words.now]),
     ]);
     this.tableBody = element('tbody');
     const table = element('table', 'requests', {}, [
-      element('caption', 'visually-hidden', {}, ['Latest requests, newest first']),
+      element('caption', 'visually-hidden', {}, [words.tableCaption]),
       element('thead', '', {}, [
-        element('tr', '', {}, ['at', 'request', 'status', 'took', 'bytes', 'msgs'].map((name) => element('th', '', { scope: 'col' }, [name]))),
+        element('tr', '', {}, COLUMNS.map((column) => element('th', '', { scope: 'col' }, [words.columns[column]]))),
       ]),
       this.tableBody,
     ]);
-    const legend = element('p', 'legend', { 'aria-hidden': 'true' }, [
-      swatch('queued', 'queued in the browser'),
-      swatch('open', 'open, no answer yet'),
-      swatch('carried', 'carried messages'),
-      swatch('empty', 'empty'),
-      swatch('send', 'send'),
-      swatch('failed', 'failed'),
-    ]);
+    const legend = element(
+      'p',
+      'legend',
+      { 'aria-hidden': 'true' },
+      (['queued', 'open', 'carried', 'empty', 'send', 'failed'] as const).map((kind) => swatch(kind, words.legend[kind])),
+    );
     container.append(this.caption, counters, this.timeline, axis, legend, table);
     // Slides the window for as long as the page is open.
     setInterval(() => this.draw(), REDRAW_EVERY_MS);
@@ -237,7 +241,8 @@ export class WireView {
         },
         [
           element('td', '', {}, [clockTime(entry.start)]),
-          element('td', 'url', { title: `${entry.method} ${entry.url}` }, [`${entry.method} ${shortUrl(entry.url)}`]),
+          // As code: a method and a path, the same in every language.
+          element('td', 'url', { title: `${entry.method} ${entry.url}` }, [element('code', '', {}, [`${entry.method} ${shortUrl(entry.url)}`])]),
           element('td', '', {}, [statusText(entry)]),
           element('td', 'number', {}, [formatDuration(took)]),
           element('td', 'number', {}, [String(entry.bytes)]),
@@ -251,10 +256,6 @@ export class WireView {
 
 function freshCounters(): Counters {
   return { requests: 0, empty: 0, bytes: 0, delays: 0, delayTotalMs: 0 };
-}
-
-function counter(label: string, value: HTMLElement, explanation: string): HTMLElement {
-  return element('div', 'counter', { title: explanation }, [element('dt', '', {}, [label]), value]);
 }
 
 function swatch(kind: string, label: string): HTMLElement {
@@ -272,18 +273,17 @@ function barKind(entry: Entry): string {
 /** The status column: the answer's status, or what is known of a request still out. */
 function statusText(entry: Entry): string {
   if (entry.end !== undefined) return entry.error ?? String(entry.status);
-  return entry.stream ? 'open' : 'pending';
+  return entry.stream ? pageText().wire.open : pageText().wire.pending;
 }
 
 function describe(entry: Entry, now: number): string {
+  const words = pageText().wire;
   const took = formatDuration((entry.end ?? now) - entry.start);
-  const request = `${entry.method} ${shortUrl(entry.url)}`;
-  if (entry.end === undefined && entry.stream) return `${request}: open, ${took}, ${entry.bytes} bytes, ${entry.messages} messages`;
-  if (entry.end === undefined) {
-    return `${request}: no answer yet after ${took}: held by the server, or still queued in the browser (it sends at most six requests to one host at once)`;
-  }
-  const queued = entry.sentAt === undefined ? '' : `, of which ${formatDuration(entry.sentAt - entry.start)} queued in the browser before it was sent`;
-  return `${request}: ${entry.error ?? `HTTP ${entry.status}`}, ${took}${queued}, ${entry.bytes} bytes, ${entry.messages} messages`;
+  const request = `${entry.method} ${entry.url}`;
+  if (entry.end === undefined && entry.stream) return words.streamOpen(request, took, entry.bytes, entry.messages);
+  if (entry.end === undefined) return words.noAnswerYet(request, took);
+  const queued = entry.sentAt === undefined ? '' : words.queuedPart(formatDuration(entry.sentAt - entry.start));
+  return words.answered(request, entry.error ?? `HTTP ${entry.status}`, took, queued, entry.bytes, entry.messages);
 }
 
 function percent(ms: number): number {

@@ -10,9 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchMarkerPaths } from '../../wire/lesson.ts';
 import { loadLessons, readLessonMarkdown } from '../../lessons/catalog.ts';
-import { NO_BENCH_RUN, NOT_MEASURED } from '../../web/lesson-figures.ts';
+import { en } from '../../web/i18n/en.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { newPerson, SCREENSHOTS, startBrowser, VIEWPORT, type Person } from './pages.ts';
+import { ENGLISH_LOCALE, newPerson, SCREENSHOTS, startBrowser, VIEWPORT, type Person } from './pages.ts';
 
 const WEB_FOLDER = fileURLToPath(new URL('../../web/', import.meta.url));
 const LESSONS_FOLDER = fileURLToPath(new URL('../../lessons/', import.meta.url));
@@ -62,6 +62,8 @@ const FIXTURE_LESSONS: Record<string, string> = {
   ].join('\n'),
 };
 
+/** What a figure shows without a bench run, and for a strategy the run did not measure (the page in English). */
+const { noBenchRun: NO_BENCH_RUN, notMeasured: NOT_MEASURED } = en.figures;
 /** A bench run that measured short polling only. */
 const FIXTURE_RESULTS = { points: [{ strategy: 'short-poll', clients: 100, idle: { requestsPerSecond: 99.87 } }] };
 
@@ -185,7 +187,7 @@ describe('the lessons panel', () => {
 
   it('runs nothing a lesson writes: no script, no event handler, no javascript: link', async () => {
     // Without the page's Content-Security-Policy, so that only the sanitizer stands between the lesson and the page.
-    const context = await browser.newContext({ viewport: VIEWPORT, bypassCSP: true });
+    const context = await browser.newContext({ viewport: VIEWPORT, locale: ENGLISH_LOCALE, bypassCSP: true });
     await context.addInitScript(() => Object.assign(window, { ran: [] }));
     const mallory: Person = { page: await context.newPage(), dialogs: [], errors: [] };
     mallory.page.on('pageerror', (error) => mallory.errors.push(error.message));

@@ -12,6 +12,8 @@ import { post } from '../support/server.ts';
 export const SCREENSHOTS = fileURLToPath(new URL('../../results/screenshots/', import.meta.url));
 /** A laptop screen: what a student sees first. */
 export const VIEWPORT = { width: 1280, height: 800 };
+/** The browser's language in these tests: the page speaks English unless a test asks for another. */
+export const ENGLISH_LOCALE = 'en-US';
 /** How long a page may take to show what a test waits for. */
 const WAIT_MS = 10_000;
 
@@ -27,7 +29,7 @@ export async function startBrowser(): Promise<Browser> {
 
 /** A page in its own browser context (its own storage, like another person), that records dialogs and errors. */
 export async function newPerson(browser: Browser, name: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await browser.newContext({ viewport: VIEWPORT, locale: ENGLISH_LOCALE });
   await context.addInitScript((saved) => localStorage.setItem('pollbench.name', saved), name);
   const page = await context.newPage();
   const person: Person = { page, dialogs: [], errors: [] };
@@ -44,7 +46,7 @@ export async function newPerson(browser: Browser, name: string): Promise<Person>
  * share its storage and its connections (at most six to one host at once).
  */
 export async function newTabs(browser: Browser, name: string, count: number): Promise<Person[]> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await browser.newContext({ viewport: VIEWPORT, locale: ENGLISH_LOCALE });
   await context.addInitScript((saved) => localStorage.setItem('pollbench.name', saved), name);
   const tabs: Person[] = [];
   for (let index = 0; index < count; index++) {

@@ -1,10 +1,11 @@
 // The chat page (/): one chat, its wire view, and the side panels.
 // ?strategy=<name> opens it on that strategy; switching updates the URL.
-// ?lesson=<n> opens the Lessons panel on that lesson.
+// ?lesson=<n> opens the Lessons panel on that lesson; ?lang=zh-CN speaks Chinese.
 
 import { fetchConfig } from '../api.ts';
 import { ChatPane } from '../chat-pane.ts';
 import { byId } from '../element.ts';
+import { pageText, setUpPageLanguage } from '../i18n/page-language.ts';
 import { showJoinPanel } from '../join-panel.ts';
 import { setUpLessonsPanel } from '../lessons-panel.ts';
 import { savedName, setUpLargeText, setUpNameField } from '../preferences.ts';
@@ -13,6 +14,7 @@ import { pickStrategy } from '../strategy-switcher.ts';
 import { showFailure } from './failure.ts';
 
 async function main(): Promise<void> {
+  setUpPageLanguage(byId<HTMLSelectElement>('language'));
   setUpLargeText(byId<HTMLInputElement>('large-text'));
   const nameField = byId<HTMLInputElement>('name');
   setUpNameField(nameField);
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
   const root = byId('pane');
   root.replaceChildren();
   const strategy = pickStrategy(config.strategies, new URLSearchParams(location.search).get('strategy'), config.defaultStrategy);
-  if (!strategy) throw new Error('the server offers no strategy this page can speak');
+  if (!strategy) throw new Error(pageText().failure.noStrategy);
 
   const pane = new ChatPane(root, {
     config,

@@ -4,6 +4,7 @@
 import { fetchConfig } from '../api.ts';
 import { ChatPane } from '../chat-pane.ts';
 import { byId } from '../element.ts';
+import { pageText, setUpPageLanguage } from '../i18n/page-language.ts';
 import { savedName, setUpLargeText, setUpNameField } from '../preferences.ts';
 import { pickStrategy } from '../strategy-switcher.ts';
 import { showFailure } from './failure.ts';
@@ -12,6 +13,7 @@ import { showFailure } from './failure.ts';
 const DEFAULTS = { left: 'short-poll', right: 'long-poll' } as const;
 
 async function main(): Promise<void> {
+  setUpPageLanguage(byId<HTMLSelectElement>('language'));
   setUpLargeText(byId<HTMLInputElement>('large-text'));
   const nameField = byId<HTMLInputElement>('name');
   setUpNameField(nameField);
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
 
   for (const side of ['left', 'right'] as const) {
     const strategy = pickStrategy(config.strategies, query.get(side) ?? DEFAULTS[side], config.defaultStrategy);
-    if (!strategy) throw new Error('the server offers no strategy this page can speak');
+    if (!strategy) throw new Error(pageText().failure.noStrategy);
     const pane = new ChatPane(byId(side), {
       config,
       key: side,

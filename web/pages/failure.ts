@@ -2,9 +2,10 @@
 // rather than leaving it blank.
 
 import { element } from '../element.ts';
+import { pageText } from '../i18n/page-language.ts';
 
 export function showFailure(error: unknown): void {
-  const text = `The page could not start: ${error instanceof Error ? error.message : String(error)}. Is the server running? Reload to try again.`;
+  const text = pageText().failure.pageCouldNotStart(error instanceof Error ? error.message : String(error));
   document.querySelector('.loading')?.remove();
   document.body.prepend(element('p', 'failure', { role: 'alert' }, [text]));
 }

@@ -10,6 +10,7 @@
 // (the document's client sent timestamp 0 then).
 // Server side: strategies/long-poll-mtime.ts.
 
+import { pageText } from '../i18n/page-language.ts';
 import { PollingTransport, type Failure } from './polling-loop.ts';
 import type { TransportFactory } from './transport.ts';
 
@@ -37,7 +38,7 @@ class LongPollMtime extends PollingTransport {
   }
 
   protected waitingDetail(): string {
-    return 'held while the server stats data.txt for a newer mtime';
+    return pageText().status.mtimeWaiting;
   }
 }
 

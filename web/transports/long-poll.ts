@@ -4,6 +4,7 @@
 // client backs off with jitter, the polling loop's default.
 // Server side: strategies/long-poll.ts.
 
+import { pageText } from '../i18n/page-language.ts';
 import { PollingTransport, numberSetting } from './polling-loop.ts';
 import type { TransportFactory } from './transport.ts';
 
@@ -15,7 +16,7 @@ class LongPoll extends PollingTransport {
 
   protected waitingDetail(): string {
     const holdSeconds = numberSetting(this.settings, 'holdTimeoutMs', 0) / 1000;
-    return `held by the server until news arrives${holdSeconds > 0 ? ` or ${holdSeconds} s pass` : ''}`;
+    return pageText().status.longPollWaiting(holdSeconds);
   }
 }
 

@@ -12,6 +12,7 @@
 // of their files shows just the one idea that makes it what it is.
 
 import type { MessagesPage } from '../../wire/types.ts';
+import { pageText } from '../i18n/page-language.ts';
 import { retryDelay } from './backoff.ts';
 import { TransportBase, type Resume, type StrategySettings } from './transport.ts';
 import { NoAnswerError, errorText, isMessagesPage, watchedFetch, type Answer } from './watched-fetch.ts';
@@ -56,14 +57,14 @@ export abstract class PollingTransport extends TransportBase {
 
   start(resume: Resume): void {
     this.running = true;
-    this.setStatus('connecting', `asking /api/${this.strategy}/messages`);
+    this.setStatus('connecting', pageText().status.asking(`/api/${this.strategy}/messages`));
     void this.loop(this.firstCursor(resume));
   }
 
   stop(): void {
     this.running = false;
     this.stopper.abort();
-    this.setStatus('stopped', 'stopped');
+    this.setStatus('stopped', pageText().status.stopped);
   }
 
   private async loop(firstCursor: string | undefined): Promise<void> {
@@ -81,7 +82,7 @@ export abstract class PollingTransport extends TransportBase {
         if (answer.status !== 200 || !isMessagesPage(answer.body)) reason = errorText(answer);
       } catch (error) {
         if (!(error instanceof NoAnswerError)) throw error;
-        reason = 'no answer from the server';
+        reason = pageText().status.noAnswer;
       }
       if (!this.running) return;
 
@@ -97,7 +98,8 @@ export abstract class PollingTransport extends TransportBase {
         const failure: Failure = { inARow, answer, reason };
         const wait = this.waitAfterFailure(failure);
         cursor = this.cursorAfterFailure(cursor, failure);
-        this.setStatus('reconnecting', `${reason}; asking again ${wait < 1 ? 'at once' : `in ${(wait / 1000).toFixed(1)} s`}`);
+        const words = pageText().status;
+        this.setStatus('reconnecting', wait < 1 ? words.askingAgainAtOnce(reason) : words.askingAgainIn(reason, (wait / 1000).toFixed(1)));
         await this.pause(wait);
       }
     }

@@ -22,6 +22,7 @@
 // Server side: strategies/sse.ts, strategies/websocket.ts.
 
 import type { Message } from '../../wire/types.ts';
+import { pageText } from '../i18n/page-language.ts';
 import { retryDelay } from './backoff.ts';
 import { TransportBase, type Resume } from './transport.ts';
 import { NoAnswerError, errorText, isMessagesPage, watchedFetch, type Answer } from './watched-fetch.ts';
@@ -48,8 +49,8 @@ export abstract class PushTransport extends TransportBase {
   protected abstract open(cursor: string | undefined): void;
   /** Close it, if one is open (stop() or a switch of strategy). */
   protected abstract close(): void;
-  /** "the event stream", "the socket": for the status line. */
-  protected abstract describeConnection(): string;
+  /** "opening the event stream", "opening the socket": for the status line. */
+  protected abstract openingDetail(): string;
 
   start(resume: Resume): void {
     this.running = true;
@@ -63,7 +64,7 @@ export abstract class PushTransport extends TransportBase {
     this.stopper.abort();
     clearTimeout(this.retryTimer);
     this.close();
-    this.setStatus('stopped', 'stopped');
+    this.setStatus('stopped', pageText().status.stopped);
   }
 
   /** The subclass's connection is open: the back-off starts over. */
@@ -97,7 +98,7 @@ export abstract class PushTransport extends TransportBase {
       if (refusal) return this.retryLater(refusal.reason, refusal.answer);
       this.readFirst = false;
     }
-    this.setStatus('connecting', `opening ${this.describeConnection()}`);
+    this.setStatus('connecting', this.openingDetail());
     this.open(this.cursor);
   }
 
@@ -105,7 +106,7 @@ export abstract class PushTransport extends TransportBase {
   private async read(): Promise<Refusal | undefined> {
     const since = this.cursor;
     const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
-    this.setStatus('connecting', `reading /api/${this.strategy}/messages${query}`);
+    this.setStatus('connecting', pageText().status.reading(`/api/${this.strategy}/messages${query}`));
     try {
       const answer = await watchedFetch(this.wire, 'receive', `/api/${this.strategy}/messages${query}`, { signal: this.stopper.signal });
       if (answer.status === 400) this.cursor = undefined; // a cursor this server never gave out (it was reset): start over
@@ -117,14 +118,14 @@ export abstract class PushTransport extends TransportBase {
       return undefined;
     } catch (error) {
       if (!(error instanceof NoAnswerError)) throw error;
-      return { reason: 'no answer from the server' };
+      return { reason: pageText().status.noAnswer };
     }
   }
 
   private retryLater(reason: string, answer?: Answer): void {
     this.failuresInARow += 1;
     const wait = retryDelay(this.failuresInARow, answer);
-    this.setStatus('reconnecting', `${reason}; trying again in ${(wait / 1000).toFixed(1)} s`);
+    this.setStatus('reconnecting', pageText().status.tryingAgainIn(reason, (wait / 1000).toFixed(1)));
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), wait);
   }

@@ -3,6 +3,7 @@
 // answers are empty, and a message waits for the next ask: half an interval
 // on average. Server side: strategies/short-poll.ts.
 
+import { pageText } from '../i18n/page-language.ts';
 import { nextPollDelay } from './poll-delay.ts';
 import { PollingTransport, numberSetting } from './polling-loop.ts';
 import type { Delivery, TransportFactory } from './transport.ts';
@@ -30,7 +31,7 @@ class ShortPoll extends PollingTransport {
   }
 
   protected waitingDetail(): string {
-    return `answered at once; asks again in ${Math.round(this.delayMs)} ms`;
+    return pageText().status.shortPollWaiting(Math.round(this.delayMs));
   }
 
   private interval(): number {

@@ -17,6 +17,7 @@
 
 import { SSE_GAP_EVENT } from '../../wire/push.ts';
 import type { Message } from '../../wire/types.ts';
+import { pageText } from '../i18n/page-language.ts';
 import { PushTransport } from './push-loop.ts';
 import type { TransportFactory } from './transport.ts';
 import { nextWireId } from './watched-fetch.ts';
@@ -29,8 +30,8 @@ class ServerSentEvents extends PushTransport {
   /** The wire view's id of the stream now open, if one is. */
   private streamId: number | undefined;
 
-  protected describeConnection(): string {
-    return 'the event stream';
+  protected openingDetail(): string {
+    return pageText().status.openingStream;
   }
 
   protected open(cursor: string | undefined): void {
@@ -41,8 +42,8 @@ class ServerSentEvents extends PushTransport {
 
     source.addEventListener('open', () => {
       // After a drop, the browser's own reconnect: a new response, so a new bar in the wire view.
-      if (this.streamId === undefined) this.streamOpened(`${url} (Last-Event-ID: ${this.cursor ?? 'none'})`);
-      this.connected('stream open: the server writes each message to it as an event');
+      if (this.streamId === undefined) this.streamOpened(`${url} (Last-Event-ID: ${this.cursor ?? pageText().status.none})`);
+      this.connected(pageText().status.streamOpen);
     });
     source.addEventListener('message', (event) => {
       const message = parseMessage(event.data);
@@ -59,14 +60,14 @@ class ServerSentEvents extends PushTransport {
       if (source.readyState === EventSource.CONNECTING) {
         // The stream dropped; the browser reconnects by itself, with Last-Event-ID.
         this.streamClosed('dropped');
-        this.setStatus('reconnecting', `stream dropped; the browser reconnects by itself, sending Last-Event-ID: ${this.cursor ?? 'none'}`);
+        this.setStatus('reconnecting', pageText().status.streamDropped(this.cursor ?? pageText().status.none));
         return;
       }
       // CLOSED: the server answered with an error status, and EventSource never tries again.
       this.streamClosed('refused');
       source.close();
       this.source = undefined;
-      this.lost('the server refused the stream', true);
+      this.lost(pageText().status.streamRefused, true);
     });
   }
 
@@ -86,10 +87,11 @@ class ServerSentEvents extends PushTransport {
     this.wire({ type: 'data', id: this.streamId, at: Date.now(), direction: 'in', bytes, messages });
   }
 
-  /** No error: we closed it ourselves. The status is the 200 the stream began with (EventSource hides a refusal's). */
-  private streamClosed(error?: string): void {
+  /** No reason: we closed it ourselves. The status is the 200 the stream began with (EventSource hides a refusal's). */
+  private streamClosed(reason?: 'dropped' | 'refused'): void {
     if (this.streamId === undefined) return;
-    this.wire({ type: 'close', id: this.streamId, at: Date.now(), status: error === 'refused' ? undefined : 200, error, bytes: 0, messages: 0 });
+    const error = reason && pageText().wire.ended[reason];
+    this.wire({ type: 'close', id: this.streamId, at: Date.now(), status: reason === 'refused' ? undefined : 200, error, bytes: 0, messages: 0 });
     this.streamId = undefined;
   }
 }

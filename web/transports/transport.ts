@@ -67,7 +67,7 @@ export type WireEvent =
       at: number;
       /** HTTP status, when there was an answer. */
       status?: number;
-      /** Why it failed or ended early ('network error', 'stopped'...). */
+      /** Why it failed or ended early, in the page's words ('network error', 'stopped'...). */
       error?: string;
       /** Body bytes of the answer (requests only; streams count them in data events). */
       bytes: number;

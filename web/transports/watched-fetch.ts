@@ -16,6 +16,7 @@
 // server and six queued behind it.
 
 import type { Accepted, Draft, MessagesPage } from '../../wire/types.ts';
+import { pageText } from '../i18n/page-language.ts';
 import type { WireEvent } from './transport.ts';
 
 /** Every request and stream on the page gets its own number, whatever transport made it. */
@@ -54,7 +55,7 @@ export async function watchedFetch(
     response = await fetch(url, { cache: 'no-store', ...init });
     text = await response.text();
   } catch (error) {
-    const reason = init.signal?.aborted ? 'stopped' : 'network error';
+    const reason = init.signal?.aborted ? pageText().wire.ended.stopped : pageText().wire.ended.networkError;
     wire({ type: 'close', id, at: Date.now(), error: reason, bytes: 0, messages: 0 });
     throw new NoAnswerError(`${method} ${url}: ${reason} (${String(error)})`);
   }

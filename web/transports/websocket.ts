@@ -15,6 +15,7 @@
 
 import type { PostFrame, ServerFrame } from '../../wire/push.ts';
 import type { Accepted, Draft } from '../../wire/types.ts';
+import { pageText } from '../i18n/page-language.ts';
 import { PushTransport } from './push-loop.ts';
 import type { TransportFactory } from './transport.ts';
 import { nextWireId } from './watched-fetch.ts';
@@ -44,8 +45,8 @@ class WebSocketTransport extends PushTransport {
     return post;
   }
 
-  protected describeConnection(): string {
-    return 'the socket';
+  protected openingDetail(): string {
+    return pageText().status.openingSocket;
   }
 
   protected open(cursor: string | undefined): void {
@@ -60,15 +61,16 @@ class WebSocketTransport extends PushTransport {
 
     socket.addEventListener('open', () => {
       this.isOpen = true;
-      this.connected('socket open: messages come as frames, posts go as frames');
+      this.connected(pageText().status.socketOpen);
     });
     socket.addEventListener('message', (event) => this.onFrame(String(event.data)));
     // 'error' always comes with a 'close', which says more: handled there.
     socket.addEventListener('close', (event) => {
       if (socket !== this.socket) return;
       const wasOpen = this.isOpen;
-      this.forgetSocket(wasOpen ? `closed ${event.code}` : 'refused');
-      this.lost(wasOpen ? `the socket closed (${event.code}${event.reason ? `: ${event.reason}` : ''})` : 'the server refused the socket', !wasOpen);
+      const words = pageText();
+      this.forgetSocket(wasOpen ? words.wire.ended.closed(event.code) : words.wire.ended.refused, !wasOpen);
+      this.lost(wasOpen ? words.status.socketClosed(event.code, event.reason) : words.status.socketRefused, !wasOpen);
     });
   }
 
@@ -106,13 +108,13 @@ class WebSocketTransport extends PushTransport {
     if (post) answer(post);
   }
 
-  /** The socket is gone: close its bar, and fail a post it never answered (the text goes back to the box). */
-  private forgetSocket(error?: string): void {
+  /** The socket is gone: close its bar (101 if the upgrade was accepted), and fail a post it never answered (the text goes back to the box). */
+  private forgetSocket(error?: string, refused = false): void {
     if (this.socket === undefined) return;
-    this.wire({ type: 'close', id: this.socketId, at: Date.now(), status: error === 'refused' ? undefined : 101, error, bytes: 0, messages: 0 });
+    this.wire({ type: 'close', id: this.socketId, at: Date.now(), status: refused ? undefined : 101, error, bytes: 0, messages: 0 });
     this.socket = undefined;
     this.isOpen = false;
-    this.settle((post) => post.reject(new Error('the socket closed before the server answered; the message may or may not have been posted')));
+    this.settle((post) => post.reject(new Error(pageText().status.socketClosedBeforeAnswer)));
   }
 }
 
