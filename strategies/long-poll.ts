@@ -45,16 +45,18 @@ export const longPoll: Strategy = {
   start: ({ room, settings, heldBudget }) => new ParkedRequests(room, settings.holdTimeout, heldBudget),
 };
 
-/** A request waiting for the room to move past `cursor`. */
-interface Parked {
-  cursor: string;
-  /** When the hold times out, in epoch ms. */
-  deadline: number;
-}
+/** Requests waiting at one cursor, each with the time its hold times out (epoch ms). */
+type WaitingAt = Map<ServerResponse, number>;
 
 class ParkedRequests implements StrategyServer {
   readonly clientSettings: Record<string, number>;
-  private readonly parked = new Map<ServerResponse, Parked>();
+  /**
+   * Parked requests grouped by the cursor they wait at. A request is parked only when
+   * nothing is newer than its cursor, so nearly always there is one group: the room's
+   * last message. A message wakes each group with one read and one serialization.
+   */
+  private parked = new Map<string, WaitingAt>();
+  private parkedCount = 0;
   /** Requests taken off the parked list and being answered right now. */
   private waking = 0;
   /** Counts messages seen, so a request can tell one arrived while it was reading the room. */
@@ -90,30 +92,50 @@ class ParkedRequests implements StrategyServer {
   }
 
   heldCount(): number {
-    return this.parked.size + this.waking;
+    return this.parkedCount + this.waking;
   }
 
   async close(): Promise<void> {
     this.unsubscribe();
     this.stopWatchingOutages();
     this.stopSweeping();
-    for (const [response, { cursor }] of this.parked) {
-      replyJson(response, 200, { messages: [], cursor }, { Connection: 'close' });
-      this.heldBudget.release();
+    for (const [cursor, waiting] of this.takeAllParked()) {
+      for (const response of waiting.keys()) {
+        replyJson(response, 200, { messages: [], cursor }, { Connection: 'close' });
+        this.heldBudget.release();
+      }
     }
-    this.parked.clear();
   }
 
   private park(response: ServerResponse, cursor: string): void {
     // The client may have left while we read the room: its 'close' has fired already and would never free the slot.
     if (response.destroyed) return;
     this.heldBudget.hold(); // throws 503 when the server holds its limit
-    this.parked.set(response, { cursor, deadline: Date.now() + withJitter(this.holdTimeoutMs) });
+    let waiting = this.parked.get(cursor);
+    if (!waiting) this.parked.set(cursor, (waiting = new Map()));
+    waiting.set(response, Date.now() + withJitter(this.holdTimeoutMs));
+    this.parkedCount += 1;
     // A response closes once, however it ends; still parked then means nobody answered it: the client left.
-    response.on('close', () => {
-      if (this.parked.delete(response)) this.heldBudget.release();
-    });
+    response.on('close', () => this.forget(response));
     this.startSweeping();
+  }
+
+  /** Take a request that is still parked off the list, and give its slot back. */
+  private forget(response: ServerResponse): void {
+    for (const waiting of this.parked.values()) {
+      if (!waiting.delete(response)) continue;
+      this.parkedCount -= 1;
+      this.heldBudget.release();
+      return;
+    }
+  }
+
+  /** Every parked group, taken off the list (their slots are still held). */
+  private takeAllParked(): Map<string, WaitingAt> {
+    const all = this.parked;
+    this.parked = new Map();
+    this.parkedCount = 0;
+    return all;
   }
 
   private onMessage(): void {
@@ -121,43 +143,40 @@ class ParkedRequests implements StrategyServer {
     this.wakeEveryone();
   }
 
-  /** Wake every parked request: one read and one serialization per distinct cursor. */
+  /** Wake every parked request: one read and one serialization per cursor. */
   private wakeEveryone(): void {
-    if (this.parked.size === 0) return;
-    const byCursor = new Map<string, ServerResponse[]>();
-    for (const [response, { cursor }] of this.parked) {
-      const group = byCursor.get(cursor);
-      if (group) group.push(response);
-      else byCursor.set(cursor, [response]);
-    }
-    this.parked.clear();
+    if (this.parkedCount === 0) return;
     this.stopSweeping();
-    for (const [cursor, responses] of byCursor) void this.answerGroup(cursor, responses);
+    for (const [cursor, waiting] of this.takeAllParked()) void this.answerGroup(cursor, waiting);
   }
 
-  private async answerGroup(cursor: string, responses: ServerResponse[]): Promise<void> {
-    this.waking += responses.length;
+  private async answerGroup(cursor: string, waiting: WaitingAt): Promise<void> {
+    this.waking += waiting.size;
     try {
-      replyJsonToAll(responses, 200, await this.room.readAfter(cursor));
+      replyJsonToAll(waiting.keys(), 200, await this.room.readAfter(cursor));
     } catch (error) {
       // The same answer a single request would get (a room outage: 503 with Retry-After).
-      replyFailureToAll(responses, error);
+      replyFailureToAll(waiting.keys(), error);
     } finally {
-      this.waking -= responses.length;
-      for (let i = 0; i < responses.length; i++) this.heldBudget.release();
+      this.waking -= waiting.size;
+      for (let i = 0; i < waiting.size; i++) this.heldBudget.release();
     }
   }
 
   /** Answer, empty, every request whose hold has timed out. */
   private sweep(): void {
     const now = Date.now();
-    for (const [response, { cursor, deadline }] of this.parked) {
-      if (deadline > now) continue;
-      this.parked.delete(response);
-      this.heldBudget.release();
-      replyJson(response, 200, { messages: [], cursor });
+    for (const [cursor, waiting] of this.parked) {
+      for (const [response, deadline] of waiting) {
+        if (deadline > now) continue;
+        waiting.delete(response);
+        this.parkedCount -= 1;
+        this.heldBudget.release();
+        replyJson(response, 200, { messages: [], cursor });
+      }
+      if (waiting.size === 0) this.parked.delete(cursor);
     }
-    if (this.parked.size === 0) this.stopSweeping();
+    if (this.parkedCount === 0) this.stopSweeping();
   }
 
   private startSweeping(): void {
