@@ -28,9 +28,9 @@ export function formatReport(report: VerifyReport): string {
   const lines = [say(`Lesson ${report.lesson}: checking ${report.file}`, `第 ${report.lesson} 课：检查 ${report.file}`), ''];
   for (const { check, passed, hint } of report.outcomes) {
     lines.push(`  ${passed ? 'PASS' : 'FAIL'}  ${check}`);
-    if (!passed && hint) lines.push(...hint.split('\n').map((line) => `        ${say('hint', '提示')}: ${line}`));
+    if (!passed && hint) lines.push(...hint.split('\n').map((line) => `        ${say('hint: ', '提示：')}${line}`));
   }
-  for (const note of report.notes) lines.push('', ...note.split('\n').map((line) => `  ${say('note', '注意')}: ${line}`));
+  for (const note of report.notes) lines.push('', ...note.split('\n').map((line) => `  ${say('note: ', '注意：')}${line}`));
   const passedCount = report.outcomes.filter((outcome) => outcome.passed).length;
   const total = report.outcomes.length;
   lines.push(
