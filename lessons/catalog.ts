@@ -5,6 +5,7 @@
 // Markdown. Keep it plain JSON so both sides read it without a build step.
 
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lessonFileIn, type Language } from '../wire/language.ts';
 import type { Lesson, LessonIndex } from '../wire/lesson.ts';
@@ -32,8 +33,7 @@ export function readLessonMarkdown(lesson: Lesson, language: Language = 'en'): s
 export function problemPath(lesson: Lesson, language: Language = 'en'): string | undefined {
   const start = exercisePath(lesson, 'exercise');
   if (!start) return undefined;
-  const folder = start.slice(0, start.lastIndexOf('/') + 1);
-  return `${folder}${language === 'en' ? 'problem.md' : `problem.${language}.md`}`;
+  return join(dirname(start), language === 'en' ? 'problem.md' : `problem.${language}.md`);
 }
 
 /** Where verify looks for a lesson's exercise: the student's copy, or the reference solution. */

@@ -54,9 +54,9 @@ class ParkedRequests implements StrategyServer {
    * Parked requests grouped by the cursor they wait at. A request is parked only when
    * nothing is newer than its cursor, so nearly always there is one group: the room's
    * last message. A message wakes each group with one read and one serialization.
+   * A group that empties is dropped, so an empty map means nobody is parked.
    */
   private parked = new Map<string, WaitingAt>();
-  private parkedCount = 0;
   /** Requests taken off the parked list and being answered right now. */
   private waking = 0;
   /** Counts messages seen, so a request can tell one arrived while it was reading the room. */
@@ -92,7 +92,9 @@ class ParkedRequests implements StrategyServer {
   }
 
   heldCount(): number {
-    return this.parkedCount + this.waking;
+    let parked = 0;
+    for (const waiting of this.parked.values()) parked += waiting.size;
+    return parked + this.waking;
   }
 
   async close(): Promise<void> {
@@ -114,7 +116,6 @@ class ParkedRequests implements StrategyServer {
     let waiting = this.parked.get(cursor);
     if (!waiting) this.parked.set(cursor, (waiting = new Map()));
     waiting.set(response, Date.now() + withJitter(this.holdTimeoutMs));
-    this.parkedCount += 1;
     // A response closes once, however it ends; still parked then means nobody answered it: the client left.
     response.on('close', () => this.forget(response));
     this.startSweeping();
@@ -122,9 +123,9 @@ class ParkedRequests implements StrategyServer {
 
   /** Take a request that is still parked off the list, and give its slot back. */
   private forget(response: ServerResponse): void {
-    for (const waiting of this.parked.values()) {
+    for (const [cursor, waiting] of this.parked) {
       if (!waiting.delete(response)) continue;
-      this.parkedCount -= 1;
+      if (waiting.size === 0) this.parked.delete(cursor);
       this.heldBudget.release();
       return;
     }
@@ -134,7 +135,6 @@ class ParkedRequests implements StrategyServer {
   private takeAllParked(): Map<string, WaitingAt> {
     const all = this.parked;
     this.parked = new Map();
-    this.parkedCount = 0;
     return all;
   }
 
@@ -145,7 +145,7 @@ class ParkedRequests implements StrategyServer {
 
   /** Wake every parked request: one read and one serialization per cursor. */
   private wakeEveryone(): void {
-    if (this.parkedCount === 0) return;
+    if (this.parked.size === 0) return;
     this.stopSweeping();
     for (const [cursor, waiting] of this.takeAllParked()) void this.answerGroup(cursor, waiting);
   }
@@ -170,13 +170,12 @@ class ParkedRequests implements StrategyServer {
       for (const [response, deadline] of waiting) {
         if (deadline > now) continue;
         waiting.delete(response);
-        this.parkedCount -= 1;
         this.heldBudget.release();
         replyJson(response, 200, { messages: [], cursor });
       }
       if (waiting.size === 0) this.parked.delete(cursor);
     }
-    if (this.parkedCount === 0) this.stopSweeping();
+    if (this.parked.size === 0) this.stopSweeping();
   }
 
   private startSweeping(): void {
