@@ -63,7 +63,7 @@ export function refuseUpgrade(socket: Duplex, error: unknown): void {
 }
 
 /** Answer many held requests that failed together, as one read of the room served them all. */
-export function replyFailureToAll(responses: Iterable<ServerResponse>, error: unknown): void {
+export function replyFailureToAll(responses: Iterable<ServerResponse>, error: unknown): Promise<void> {
   const { status, body, headers } = answerFor(error);
-  replyJsonToAll(responses, status, body, headers);
+  return replyJsonToAll(responses, status, body, headers);
 }

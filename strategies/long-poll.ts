@@ -153,10 +153,10 @@ class ParkedRequests implements StrategyServer {
   private async answerGroup(cursor: string, waiting: WaitingAt): Promise<void> {
     this.waking += waiting.size;
     try {
-      replyJsonToAll(waiting.keys(), 200, await this.room.readAfter(cursor));
+      await replyJsonToAll(waiting.keys(), 200, await this.room.readAfter(cursor));
     } catch (error) {
       // The same answer a single request would get (a room outage: 503 with Retry-After).
-      replyFailureToAll(waiting.keys(), error);
+      await replyFailureToAll(waiting.keys(), error);
     } finally {
       this.waking -= waiting.size;
       for (let i = 0; i < waiting.size; i++) this.heldBudget.release();

@@ -44,6 +44,26 @@ describe('the long-poll strategy', () => {
     expect((await stats(server)).strategies['long-poll'].held).toBe(0);
   });
 
+  it('wakes 250 parked clients, more than one slice of answers, skipping those that left', async () => {
+    server = await startTestServer();
+    const { body: start } = await receive(server, 'long-poll');
+    const leavers = Array.from({ length: 10 }, () => new AbortController());
+    const leaving = leavers.map((leaver) => receive(server, 'long-poll', start.cursor, leaver.signal).catch((error: Error) => error.name));
+    const stayers = Array.from({ length: 240 }, () => receive(server, 'long-poll', start.cursor));
+    await heldBecomes(server, 'long-poll', 250);
+    for (const leaver of leavers) leaver.abort();
+    await heldBecomes(server, 'long-poll', 240);
+    // Multi-byte text: each answer's Content-Length must count bytes, not characters.
+    const sent = await post(server, 'long-poll', { author: '小明', text: '大家好，长轮询！' });
+    for (const { status, body } of await Promise.all(stayers)) {
+      expect(status).toBe(200);
+      expect(body.messages.map((message) => [message.id, message.text])).toEqual([[sent.body.id, '大家好，长轮询！']]);
+      expect(body.cursor).toBe(sent.body.id);
+    }
+    expect(await Promise.all(leaving)).toEqual(leavers.map(() => 'AbortError'));
+    expect((await stats(server)).strategies['long-poll'].held).toBe(0);
+  });
+
   it('delivers 200 concurrent posts to a long-poll and a short-poll subscriber, once each and in id order', async () => {
     server = await startTestServer();
     const { body: start } = await receive(server, 'long-poll');

@@ -137,9 +137,9 @@ class ParkedRequests implements StrategyServer {
   private async answerGroup(cursor: string, responses: ServerResponse[]): Promise<void> {
     this.waking += responses.length;
     try {
-      replyJsonToAll(responses, 200, await this.room.readAfter(cursor));
+      await replyJsonToAll(responses, 200, await this.room.readAfter(cursor));
     } catch (error) {
-      replyFailureToAll(responses, error); // a room outage: 503 with Retry-After, as a single request would get
+      await replyFailureToAll(responses, error); // a room outage: 503 with Retry-After, as a single request would get
     } finally {
       this.waking -= responses.length;
       for (let i = 0; i < responses.length; i++) this.heldBudget.release();
