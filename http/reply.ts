@@ -39,6 +39,7 @@ const ANSWERS_PER_SLICE = 100;
  * alive until the loop ends, long enough to be copied into V8's old
  * generation. Between slices that queued work runs, and nothing else does:
  * no other request or message is handled before the last client is answered.
+ * `responses` is read across those slices: pass a collection nobody changes meanwhile.
  */
 export async function replyJsonToAll(responses: Iterable<ServerResponse>, status: number, body: unknown, extraHeaders: Record<string, string> = {}): Promise<void> {
   const encoded = Buffer.from(JSON.stringify(body));

@@ -44,7 +44,7 @@ describe('the long-poll strategy', () => {
     expect((await stats(server)).strategies['long-poll'].held).toBe(0);
   });
 
-  it('wakes 250 parked clients, more than one slice of answers, skipping those that left', async () => {
+  it('wakes 240 parked clients, more than two slices of answers, after 10 others left and gave their slots back', async () => {
     server = await startTestServer();
     const { body: start } = await receive(server, 'long-poll');
     const leavers = Array.from({ length: 10 }, () => new AbortController());

@@ -111,18 +111,16 @@ export async function checkCapacityModel(module: Record<string, unknown>): Promi
     judge(
       'redisShardsNeeded',
       worked.flatMap(({ label, scenario, expected }) =>
-        REDIS_ROOMS.flatMap((room) => [
-          {
-            label: say(`${label}, ${room.label}`, `${label}，${room.label}`),
-            got: call(() => model.redisShardsNeeded({ ...scenario }, servers(expected), { ...room.costs })),
-            close: (got: number) => isCount(got, shardsExact(scenario, servers(expected), room.costs)),
-          },
-          {
-            label: say(`${label}, ${room.label}, on ${SPREAD_SERVERS} servers`, `${label}，${room.label}，${SPREAD_SERVERS} 台服务器`),
-            got: call(() => model.redisShardsNeeded({ ...scenario }, SPREAD_SERVERS, { ...room.costs })),
-            close: (got: number) => isCount(got, shardsExact(scenario, SPREAD_SERVERS, room.costs)),
-          },
-        ]),
+        REDIS_ROOMS.flatMap((room) =>
+          [
+            { count: servers(expected), named: '' },
+            { count: SPREAD_SERVERS, named: say(`, on ${SPREAD_SERVERS} servers`, `，${SPREAD_SERVERS} 台服务器`) },
+          ].map(({ count, named }) => ({
+            label: say(`${label}, ${room.label}${named}`, `${label}，${room.label}${named}`),
+            got: call(() => model.redisShardsNeeded({ ...scenario }, count, { ...room.costs })),
+            close: (got: number) => isCount(got, shardsExact(scenario, count, room.costs)),
+          })),
+        ),
       ),
     ),
     judge('fanOutMilliseconds', worked.map(({ label, scenario, expected }) => ({ label, got: call(() => model.fanOutMilliseconds({ ...scenario }, servers(expected), { ...costs })), close: (got: number) => near(got, expected.fanOutMilliseconds) }))),
